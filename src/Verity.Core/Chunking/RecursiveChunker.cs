@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using Verity.Core.Documents;
+using Verity.Core.Text;
+
+namespace Verity.Core.Chunking;
+
+/// <summary>
+/// Splits each section of a document on the coarsest boundary that makes the pieces fit (paragraphs, then lines,
+/// then sentences, then words), then packs consecutive pieces into chunks of at most <see cref="ChunkingOptions.MaxTokens"/>
+/// tokens, carrying about <see cref="ChunkingOptions.OverlapTokens"/> tokens of trailing context into the next chunk.
+/// Chunks never span sections, so every chunk has one heading path.
+/// </summary>
+public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptions options)
+{
+    private static readonly Func<string, IEnumerable<string>>[] Splitters =
+    [
+        text => text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        text => SentenceBoundary().Split(text).Where(s => s.Length > 0),
+        text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+    ];
+
+    private static readonly string[] Separators = ["\n\n", "\n", " ", " "];
+
+    public string Version => options.Version;
+
+    public IReadOnlyList<TextChunk> Chunk(ParsedDocument document)
+    {
+        var chunks = new List<TextChunk>();
+        foreach (var section in document.Sections)
+        {
+            if (string.IsNullOrWhiteSpace(section.Text))
+            {
+                continue;
+            }
+
+            var pieces = new List<Piece>();
+            Split(section.Text, 0, "", pieces);
+            Pack(pieces, section.HeadingPathText, chunks);
+        }
+
+        return chunks;
+    }
+
+    // Each piece remembers the separator that stood before it, so packing restores the original layout.
+    private void Split(string text, int level, string joiner, List<Piece> output)
+    {
+        var count = tokens.CountTokens(text);
+        if (count <= options.MaxTokens)
+        {
+            output.Add(new Piece(text, count, joiner));
+            return;
+        }
+
+        if (level == Splitters.Length)
+        {
+            HardCut(text, joiner, output);
+            return;
+        }
+
+        var parts = Splitters[level](text).ToList();
+        if (parts.Count <= 1)
+        {
+            Split(text, level + 1, joiner, output);
+            return;
+        }
+
+        for (var i = 0; i < parts.Count; i++)
+        {
+            Split(parts[i], level + 1, i == 0 ? joiner : Separators[level], output);
+        }
+    }
+
+    // A single "word" longer than a chunk (a base64 blob, a minified line): cut it by characters.
+    private void HardCut(string text, string joiner, List<Piece> output)
+    {
+        var charsPerToken = Math.Max(1, text.Length / Math.Max(1, tokens.CountTokens(text)));
+        var size = Math.Max(1, options.MaxTokens * charsPerToken * 9 / 10);
+        for (var start = 0; start < text.Length; start += size)
+        {
+            var part = text.Substring(start, Math.Min(size, text.Length - start));
+            output.Add(new Piece(part, tokens.CountTokens(part), start == 0 ? joiner : ""));
+        }
+    }
+
+    private void Pack(List<Piece> pieces, string headingPath, List<TextChunk> chunks)
+    {
+        var current = new List<Piece>();
+        var currentTokens = 0;
+
+        foreach (var piece in pieces)
+        {
+            if (current.Count > 0 && currentTokens + piece.Tokens > options.MaxTokens)
+            {
+                chunks.Add(Emit(current, headingPath, chunks.Count));
+                var overlap = Overlap(current, options.MaxTokens - piece.Tokens);
+                current = overlap;
+                currentTokens = overlap.Sum(p => p.Tokens);
+            }
+
+            current.Add(piece);
+            currentTokens += piece.Tokens;
+        }
+
+        if (current.Count > 0)
+        {
+            chunks.Add(Emit(current, headingPath, chunks.Count));
+        }
+    }
+
+    // The trailing pieces of the chunk just emitted that fit in the overlap budget (and still leave room for the
+    // next piece).
+    private List<Piece> Overlap(List<Piece> emitted, int room)
+    {
+        var budget = Math.Min(options.OverlapTokens, room);
+        var result = new List<Piece>();
+        var used = 0;
+        for (var i = emitted.Count - 1; i > 0; i--)
+        {
+            if (used + emitted[i].Tokens > budget)
+            {
+                break;
+            }
+
+            result.Insert(0, emitted[i]);
+            used += emitted[i].Tokens;
+        }
+
+        return result;
+    }
+
+    private TextChunk Emit(List<Piece> pieces, string headingPath, int ordinal)
+    {
+        var text = pieces[0].Text;
+        for (var i = 1; i < pieces.Count; i++)
+        {
+            text += pieces[i].Joiner + pieces[i].Text;
+        }
+
+        text = text.Trim();
+        return new TextChunk(ordinal, text, headingPath, tokens.CountTokens(text));
+    }
+
+    [GeneratedRegex(@"(?<=[.!?…])\s+(?=[\p{Lu}\p{N}""'(\[])")]
+    private static partial Regex SentenceBoundary();
+
+    private readonly record struct Piece(string Text, int Tokens, string Joiner);
+}

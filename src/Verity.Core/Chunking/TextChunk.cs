@@ -1,0 +1,3 @@
+namespace Verity.Core.Chunking;
+
+public sealed record TextChunk(int Ordinal, string Text, string HeadingPath, int TokenCount);

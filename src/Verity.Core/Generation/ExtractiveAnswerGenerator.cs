@@ -1,0 +1,135 @@
+using System.Text;
+using Verity.Core.Retrieval;
+using Verity.Core.Text;
+
+namespace Verity.Core.Generation;
+
+/// <summary>
+/// Answers without a model: picks the sentences of the top sources that cover most of the question's content
+/// terms and cites each one. Terms are weighted by how rare they are among the candidate sentences, and a term no
+/// source contains weighs the most, so a question about something the corpus never mentions is answered with
+/// "I don't know" instead of sentences that merely share its common words.
+/// </summary>
+public sealed class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnswerGenerator
+{
+    private const int MinSentenceWords = 4;
+    private const int MaxSentenceWords = 90;
+
+    public string Name => "extractive";
+
+    public Task<GeneratedAnswer> GenerateAsync(
+        string question, IReadOnlyList<SearchResult> sources, CancellationToken cancellationToken)
+    {
+        var questionTerms = Terms.ContentTerms(question).Distinct(StringComparer.Ordinal).ToList();
+        var candidates = Candidates(sources).ToList();
+        if (questionTerms.Count == 0 || candidates.Count == 0)
+        {
+            return Task.FromResult(NoAnswer());
+        }
+
+        var weights = Weights(questionTerms, candidates);
+        var total = weights.Values.Sum();
+        var coverage = new Dictionary<int, double>();
+        foreach (var group in candidates.GroupBy(c => c.Source))
+        {
+            var contextTerms = group.First().ContextTerms;
+            coverage[group.Key] = questionTerms.Where(contextTerms.Contains).Sum(t => weights[t]) / total;
+        }
+
+        var scored = candidates
+            .Where(c => coverage[c.Source] >= options.MinCoverage)
+            .Select(c => (Candidate: c, Score: Score(c, questionTerms, weights, total)))
+            .Where(s => s.Score > 0)
+            .OrderByDescending(s => s.Score)
+            .ToList();
+        if (scored.Count == 0)
+        {
+            return Task.FromResult(NoAnswer());
+        }
+
+        var best = scored[0].Score;
+        var chosen = new List<Candidate>();
+        foreach (var (candidate, score) in scored)
+        {
+            if (chosen.Count == options.MaxSentences || score < best * 0.5)
+            {
+                break;
+            }
+
+            if (!chosen.Any(c => NearDuplicate(c.Terms, candidate.Terms)))
+            {
+                chosen.Add(candidate);
+            }
+        }
+
+        var text = new StringBuilder();
+        var citations = new List<int>();
+        foreach (var candidate in chosen)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(candidate.Text).Append(" [").Append(candidate.Source).Append(']');
+            if (!citations.Contains(candidate.Source))
+            {
+                citations.Add(candidate.Source);
+            }
+        }
+
+        return Task.FromResult(new GeneratedAnswer(text.ToString(), true, citations, Name));
+    }
+
+    private GeneratedAnswer NoAnswer() => new(options.NoAnswerText, false, [], Name);
+
+    private IEnumerable<Candidate> Candidates(IReadOnlyList<SearchResult> sources)
+    {
+        for (var i = 0; i < Math.Min(sources.Count, options.MaxSources); i++)
+        {
+            var chunk = sources[i].Chunk;
+            var context = Terms.ContentTerms($"{chunk.DocumentTitle}\n{chunk.HeadingPath}\n{chunk.Text}")
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var sentence in Sentences.Split(chunk.Text))
+            {
+                var words = Terms.Words(sentence).Count;
+                if (words is < MinSentenceWords or > MaxSentenceWords)
+                {
+                    continue;
+                }
+
+                var text = sentence[^1] is '.' or '!' or '?' or ':' ? sentence : sentence + ".";
+                yield return new Candidate(i + 1, i, text, Terms.ContentTerms(sentence).ToHashSet(StringComparer.Ordinal), context);
+            }
+        }
+    }
+
+    // Inverse frequency among candidate sentences, so the distinctive words of the question count the most.
+    private static Dictionary<string, double> Weights(List<string> terms, List<Candidate> candidates) =>
+        terms.ToDictionary(
+            t => t,
+            t => Math.Log(1 + ((candidates.Count + 1.0) / (1 + candidates.Count(c => c.ContextTerms.Contains(t))))),
+            StringComparer.Ordinal);
+
+    // A sentence scores by the weighted question terms it contains itself, plus a little for those its chunk
+    // supplies as context (the heading often names the subject), minus a little per rank.
+    private static double Score(Candidate candidate, List<string> terms, Dictionary<string, double> weights, double total)
+    {
+        var own = terms.Where(candidate.Terms.Contains).Sum(t => weights[t]) / total;
+        if (own == 0)
+        {
+            return 0;
+        }
+
+        var context = terms.Where(candidate.ContextTerms.Contains).Sum(t => weights[t]) / total;
+        return own + (0.3 * context) - (0.02 * candidate.Rank);
+    }
+
+    private static bool NearDuplicate(HashSet<string> a, HashSet<string> b)
+    {
+        var union = a.Union(b).Count();
+        return union > 0 && a.Intersect(b).Count() / (double)union > 0.8;
+    }
+
+    private sealed record Candidate(int Source, int Rank, string Text, HashSet<string> Terms, HashSet<string> ContextTerms);
+}

@@ -1,0 +1,66 @@
+using Verity.Core.Model;
+
+namespace Verity.Core;
+
+/// <summary>
+/// The index: documents, their chunks, a lexical index and the chunk vectors. Every read takes the tenant and
+/// applies the <see cref="SearchFilter"/> inside the store's own query, never to results afterwards. Every write
+/// of one document is atomic: readers see the previous version or the new one, never a mix.
+/// </summary>
+public interface IIndexStore
+{
+    /// <summary>Creates or migrates the schema and returns the live index generation, creating it for
+    /// <paramref name="configuration"/> on first use. Fails when the live generation was built with another
+    /// embedding model, because vectors of two models must never be compared.</summary>
+    Task<IndexGeneration> InitializeAsync(IndexConfiguration configuration, CancellationToken cancellationToken);
+
+    Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken);
+
+    /// <summary>The normalised text the document's chunks were cut from.</summary>
+    Task<string?> GetDocumentTextAsync(string tenantId, string documentId, CancellationToken cancellationToken);
+
+    Task<DocumentPage> ListDocumentsAsync(DocumentListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>What incremental sync needs to decide whether a document of <paramref name="source"/> changed.</summary>
+    Task<IReadOnlyDictionary<string, DocumentFingerprint>> GetFingerprintsAsync(
+        string tenantId, string source, CancellationToken cancellationToken);
+
+    /// <summary>Adds the document or replaces it and all its chunks in one transaction; returns it as stored
+    /// (with its new version).</summary>
+    Task<DocumentRecord> UpsertDocumentAsync(
+        DocumentRecord document, string text, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken);
+
+    Task<bool> DeleteDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken);
+
+    /// <summary>Nearest chunks by cosine similarity to a unit-length query vector; score is the cosine.</summary>
+    Task<IReadOnlyList<ScoredChunk>> SearchDenseAsync(
+        ReadOnlyMemory<float> queryVector, SearchFilter filter, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Best chunks by BM25 for the terms of <paramref name="query"/>; score is BM25 (higher is better).</summary>
+    Task<IReadOnlyList<ScoredChunk>> SearchLexicalAsync(
+        string query, SearchFilter filter, int limit, CancellationToken cancellationToken);
+
+    Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>A cheap round trip that proves the store answers; throws when it does not.</summary>
+    Task CheckHealthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The configuration a new index generation is built with.</summary>
+public sealed record IndexConfiguration(string EmbeddingModel, int Dimensions, string ChunkerVersion);
+
+public sealed record DocumentFingerprint(string ContentHash, string ChunkerVersion, string EmbeddingModel);
+
+public sealed record DocumentListQuery
+{
+    public required string TenantId { get; init; }
+    public string? Source { get; init; }
+    public int Limit { get; init; } = 100;
+
+    /// <summary>Opaque continuation token from the previous page.</summary>
+    public string? After { get; init; }
+}
+
+public sealed record DocumentPage(IReadOnlyList<DocumentRecord> Documents, string? Next);
+
+public sealed record IndexStatistics(int Documents, int Chunks, IndexGeneration Generation, DateTimeOffset? LastChange);

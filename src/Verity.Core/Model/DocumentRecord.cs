@@ -1,0 +1,32 @@
+namespace Verity.Core.Model;
+
+/// <summary>A document as the index knows it: identity, provenance, the content hash used for incremental sync,
+/// and the chunking and embedding configuration its chunks were built with.</summary>
+public sealed record DocumentRecord
+{
+    public required string TenantId { get; init; }
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public string? Uri { get; init; }
+
+    /// <summary>Where the document came from (e.g. <c>fs:/srv/wiki</c>, <c>api</c>); sync removes documents of a
+    /// source that the source no longer has.</summary>
+    public required string Source { get; init; }
+
+    public required string MediaType { get; init; }
+    public required string ContentHash { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
+    public required string ChunkerVersion { get; init; }
+    public required string EmbeddingModel { get; init; }
+
+    /// <summary>Incremented by the store on every replacement of the document.</summary>
+    public long Version { get; init; }
+
+    public int ChunkCount { get; init; }
+    public long TextLength { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public static readonly IReadOnlyDictionary<string, string> EmptyMetadata =
+        new Dictionary<string, string>(StringComparer.Ordinal);
+}

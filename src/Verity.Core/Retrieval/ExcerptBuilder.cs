@@ -1,0 +1,94 @@
+using System.Text;
+using Verity.Core.Text;
+
+namespace Verity.Core.Retrieval;
+
+/// <summary>Picks the window of a chunk with the most query terms and marks them with <c>**</c>.</summary>
+public static class ExcerptBuilder
+{
+    public static string Build(string text, IReadOnlyCollection<string> queryStems, int maxChars = 240)
+    {
+        var spans = WordSpans(text);
+        if (spans.Count == 0)
+        {
+            return "";
+        }
+
+        var hits = spans.Select(s => queryStems.Contains(Terms.Stem(text.Substring(s.Start, s.Length).ToLowerInvariant()))).ToArray();
+
+        // Slide a window of words that fits maxChars and keep the one with the most hits.
+        int bestStart = 0, bestEnd = 0, bestHits = -1, end = 0, windowHits = 0;
+        for (var start = 0; start < spans.Count; start++)
+        {
+            while (end < spans.Count && spans[end].Start + spans[end].Length - spans[start].Start <= maxChars)
+            {
+                windowHits += hits[end] ? 1 : 0;
+                end++;
+            }
+
+            if (windowHits > bestHits)
+            {
+                (bestStart, bestEnd, bestHits) = (start, end, windowHits);
+            }
+
+            windowHits -= hits[start] && start < end ? 1 : 0;
+            if (end == start)
+            {
+                end++;
+            }
+        }
+
+        bestEnd = Math.Max(bestEnd, bestStart + 1);
+        var builder = new StringBuilder();
+        var from = spans[bestStart].Start;
+        if (from > 0)
+        {
+            builder.Append('…');
+        }
+
+        var cursor = from;
+        for (var i = bestStart; i < bestEnd; i++)
+        {
+            var span = spans[i];
+            builder.Append(text, cursor, span.Start - cursor);
+            if (hits[i])
+            {
+                builder.Append("**").Append(text, span.Start, span.Length).Append("**");
+            }
+            else
+            {
+                builder.Append(text, span.Start, span.Length);
+            }
+
+            cursor = span.Start + span.Length;
+        }
+
+        if (cursor < text.Length)
+        {
+            builder.Append('…');
+        }
+
+        return builder.ToString().ReplaceLineEndings(" ");
+    }
+
+    private static List<(int Start, int Length)> WordSpans(string text)
+    {
+        var spans = new List<(int, int)>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                spans.Add((start, i - start));
+                start = -1;
+            }
+        }
+
+        return spans;
+    }
+}

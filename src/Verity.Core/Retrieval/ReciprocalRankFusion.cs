@@ -1,0 +1,38 @@
+using Verity.Core.Model;
+
+namespace Verity.Core.Retrieval;
+
+/// <summary>
+/// Reciprocal Rank Fusion (Cormack, Clarke and Büttcher, 2009): score(d) = Σ 1 / (k + rank(d)), rank from 1 in each
+/// list. It needs no score calibration between retrievers, which is why BM25 and cosine can be fused at all.
+/// </summary>
+public static class ReciprocalRankFusion
+{
+    public const int DefaultK = 60;
+
+    public static IReadOnlyList<ScoredChunk> Fuse(IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings, int k = DefaultK)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        var fused = new Dictionary<string, (IndexedChunk Chunk, double Score, int BestRank)>(StringComparer.Ordinal);
+
+        foreach (var ranking in rankings)
+        {
+            for (var i = 0; i < ranking.Count; i++)
+            {
+                var chunk = ranking[i].Chunk;
+                var contribution = 1.0 / (k + i + 1);
+                fused[chunk.Id] = fused.TryGetValue(chunk.Id, out var entry)
+                    ? (entry.Chunk, entry.Score + contribution, Math.Min(entry.BestRank, i))
+                    : (chunk, contribution, i);
+            }
+        }
+
+        // Ties (equal fused score) go to the chunk ranked higher in any list, then to the id, so results are stable.
+        return fused.Values
+            .OrderByDescending(e => e.Score)
+            .ThenBy(e => e.BestRank)
+            .ThenBy(e => e.Chunk.Id, StringComparer.Ordinal)
+            .Select(e => new ScoredChunk(e.Chunk, e.Score))
+            .ToList();
+    }
+}

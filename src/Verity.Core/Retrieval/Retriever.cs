@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Verity.Core.Model;
+using Verity.Core.Text;
+
+namespace Verity.Core.Retrieval;
+
+/// <summary>Query → (embed) → dense and/or lexical search inside the store, with the tenant and metadata filter
+/// applied there → Reciprocal Rank Fusion → top-k with excerpts.</summary>
+public sealed class Retriever(
+    IIndexStore store,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    RetrievalOptions options)
+{
+    public RetrievalOptions Options => options;
+
+    public async Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var query = QueryPolicy.Validate(request.Query, options.MaxQueryLength);
+        var topK = request.TopK ?? options.DefaultTopK;
+        if (topK < 1 || topK > options.MaxTopK)
+        {
+            throw new InvalidRequestException($"top_k must be between 1 and {options.MaxTopK}.", "top_k");
+        }
+
+        var filter = new SearchFilter
+        {
+            TenantId = request.TenantId,
+            Metadata = request.Filters ?? DocumentRecord.EmptyMetadata,
+        };
+        var candidates = Math.Max(topK, options.CandidatesPerRetriever);
+
+        var dense = request.Mode is SearchMode.Dense or SearchMode.Hybrid
+            ? SearchDenseAsync(query, filter, candidates, cancellationToken)
+            : Task.FromResult<IReadOnlyList<ScoredChunk>>([]);
+        var lexical = request.Mode is SearchMode.Lexical or SearchMode.Hybrid
+            ? store.SearchLexicalAsync(query, filter, candidates, cancellationToken)
+            : Task.FromResult<IReadOnlyList<ScoredChunk>>([]);
+        await Task.WhenAll(dense, lexical).ConfigureAwait(false);
+
+        var denseHits = await dense.ConfigureAwait(false);
+        var lexicalHits = await lexical.ConfigureAwait(false);
+        var ranked = request.Mode switch
+        {
+            SearchMode.Dense => denseHits,
+            SearchMode.Lexical => lexicalHits,
+            _ => ReciprocalRankFusion.Fuse([denseHits, lexicalHits], options.RrfK),
+        };
+
+        var denseRanks = RankMap(denseHits);
+        var lexicalRanks = RankMap(lexicalHits);
+        var stems = Terms.ContentTerms(query).ToHashSet(StringComparer.Ordinal);
+        var results = ranked.Take(topK).Select(hit => new SearchResult(
+                hit.Chunk,
+                hit.Score,
+                ExcerptBuilder.Build(hit.Chunk.Text, stems),
+                denseRanks.TryGetValue(hit.Chunk.Id, out var d) ? d : null,
+                lexicalRanks.TryGetValue(hit.Chunk.Id, out var l) ? l : null))
+            .ToList();
+
+        return new SearchResponse(query, request.Mode, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private async Task<IReadOnlyList<ScoredChunk>> SearchDenseAsync(
+        string query, SearchFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await store.SearchDenseAsync(embedding.Vector, filter, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Dictionary<string, int> RankMap(IReadOnlyList<ScoredChunk> hits)
+    {
+        var ranks = new Dictionary<string, int>(hits.Count, StringComparer.Ordinal);
+        for (var i = 0; i < hits.Count; i++)
+        {
+            ranks.TryAdd(hits[i].Chunk.Id, i + 1);
+        }
+
+        return ranks;
+    }
+}

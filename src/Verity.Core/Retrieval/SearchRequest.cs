@@ -1,0 +1,18 @@
+using Verity.Core.Model;
+
+namespace Verity.Core.Retrieval;
+
+public sealed record SearchRequest
+{
+    public required string Query { get; init; }
+    public required string TenantId { get; init; }
+    public SearchMode Mode { get; init; } = SearchMode.Hybrid;
+    public int? TopK { get; init; }
+    public IReadOnlyDictionary<string, string>? Filters { get; init; }
+}
+
+/// <summary>One result: the chunk, its score in the chosen mode (RRF score for hybrid, cosine for dense, BM25 for
+/// lexical), a highlighted excerpt, and its rank in each retriever that found it (1-based).</summary>
+public sealed record SearchResult(IndexedChunk Chunk, double Score, string Excerpt, int? DenseRank, int? LexicalRank);
+
+public sealed record SearchResponse(string Query, SearchMode Mode, IReadOnlyList<SearchResult> Results, double ElapsedMs);

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Verity.Core.Chat;
+using Verity.Core.Chunking;
+using Verity.Core.Documents;
+using Verity.Core.Embeddings;
+using Verity.Core.Generation;
+using Verity.Core.Ingestion;
+using Verity.Core.Retrieval;
+using Verity.Core.Text;
+
+namespace Verity.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Registers the store-independent pipeline: parsers, chunker, the hashing embedder (unless an
+    /// embedding generator is already registered), retrieval, the extractive generator and ingestion. A store
+    /// (e.g. <c>AddVeritySqlite</c>) must be added as well.</summary>
+    public static IServiceCollection AddVerityCore(this IServiceCollection services, VerityCoreOptions options)
+    {
+        options.Chunking.Validate();
+        services.AddSingleton(options.Chunking);
+        services.AddSingleton(options.Retrieval);
+        services.AddSingleton(options.Extractive);
+        services.AddSingleton(options.Ingestion);
+        services.AddSingleton(options.Embedding);
+
+        services.AddSingleton<ITokenCounter, TiktokenTokenCounter>();
+        services.AddSingleton<IDocumentParser, PlainTextParser>();
+        services.AddSingleton<IDocumentParser, MarkdownParser>();
+        services.AddSingleton<IDocumentParser, HtmlParser>();
+        services.AddSingleton<RecursiveChunker>();
+        if (!services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>)))
+        {
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+                sp => new HashingEmbeddingGenerator(sp.GetRequiredService<HashingEmbeddingOptions>()));
+        }
+
+        services.AddSingleton<IAnswerGenerator, ExtractiveAnswerGenerator>();
+        services.AddSingleton<Retriever>();
+        services.AddSingleton<ChatService>();
+        services.AddSingleton<IngestionService>();
+        return services;
+    }
+}
+
+/// <summary>The configuration sections of the core, bound from <c>Verity:*</c>.</summary>
+public sealed class VerityCoreOptions
+{
+    public ChunkingOptions Chunking { get; set; } = new();
+    public RetrievalOptions Retrieval { get; set; } = new();
+    public ExtractiveOptions Extractive { get; set; } = new();
+    public IngestionOptions Ingestion { get; set; } = new();
+    public HashingEmbeddingOptions Embedding { get; set; } = new();
+}

@@ -1,0 +1,30 @@
+namespace Verity.Core;
+
+/// <summary>Base of every domain error. Hosts map the subclasses to status codes; the message is safe to show a caller.</summary>
+public abstract class VerityException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>True when retrying the same operation later may succeed.</summary>
+    public virtual bool IsTransient => false;
+}
+
+/// <summary>The caller sent something that cannot be processed as given.</summary>
+public sealed class InvalidRequestException(string message, string? field = null) : VerityException(message)
+{
+    public string? Field { get; } = field;
+}
+
+/// <summary>The addressed resource does not exist (or the caller may not know it exists).</summary>
+public sealed class ResourceNotFoundException(string message) : VerityException(message);
+
+/// <summary>A document could not be ingested; the reason is meant for the person who supplied it.</summary>
+public sealed class DocumentRejectedException(string reason) : VerityException(reason)
+{
+    public string Reason { get; } = reason;
+}
+
+/// <summary>The store could not complete an operation; transient when the cause is contention or a timeout.</summary>
+public sealed class StoreUnavailableException(string message, bool isTransient, Exception? inner = null)
+    : VerityException(message, inner)
+{
+    public override bool IsTransient { get; } = isTransient;
+}

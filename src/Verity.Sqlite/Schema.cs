@@ -1,0 +1,69 @@
+namespace Verity.Sqlite;
+
+internal static class Schema
+{
+    public const int Version = 1;
+
+    // Chunks belong to an index generation: a re-index writes a new generation beside the live one and promotes it
+    // when complete. The FTS table is standalone (not external-content) and keyed by the chunk's rowid, written
+    // in the same transaction as the chunk.
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS schema_info (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS index_generations (
+            id              INTEGER PRIMARY KEY,
+            embedding_model TEXT NOT NULL,
+            dimensions      INTEGER NOT NULL,
+            chunker_version TEXT NOT NULL,
+            state           TEXT NOT NULL CHECK (state IN ('building', 'live', 'retired')),
+            created_at      TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS index_generations_one_live ON index_generations(state) WHERE state = 'live';
+
+        CREATE TABLE IF NOT EXISTS documents (
+            tenant_id       TEXT NOT NULL,
+            id              TEXT NOT NULL,
+            title           TEXT NOT NULL,
+            uri             TEXT,
+            source          TEXT NOT NULL,
+            media_type      TEXT NOT NULL,
+            content_hash    TEXT NOT NULL,
+            metadata        TEXT NOT NULL DEFAULT '{}',
+            chunker_version TEXT NOT NULL,
+            embedding_model TEXT NOT NULL,
+            version         INTEGER NOT NULL,
+            chunk_count     INTEGER NOT NULL,
+            text_length     INTEGER NOT NULL,
+            body            TEXT NOT NULL,
+            created_at      TEXT NOT NULL,
+            updated_at      TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX IF NOT EXISTS documents_by_source ON documents(tenant_id, source);
+
+        CREATE TABLE IF NOT EXISTS chunks (
+            id              INTEGER PRIMARY KEY,
+            tenant_id       TEXT NOT NULL,
+            document_id     TEXT NOT NULL,
+            generation      INTEGER NOT NULL REFERENCES index_generations(id),
+            ordinal         INTEGER NOT NULL,
+            text            TEXT NOT NULL,
+            heading_path    TEXT NOT NULL,
+            token_count     INTEGER NOT NULL,
+            chunker_version TEXT NOT NULL,
+            embedding_model TEXT NOT NULL,
+            embedding       BLOB NOT NULL,
+            FOREIGN KEY (tenant_id, document_id) REFERENCES documents(tenant_id, id) ON DELETE CASCADE,
+            UNIQUE (tenant_id, document_id, generation, ordinal)
+        );
+        CREATE INDEX IF NOT EXISTS chunks_by_tenant ON chunks(tenant_id, generation);
+
+        CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, heading, body, tokenize = 'porter unicode61');
+
+        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '1');
+        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
+        """;
+}

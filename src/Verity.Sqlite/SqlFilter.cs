@@ -1,0 +1,47 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Verity.Core;
+using Verity.Core.Model;
+
+namespace Verity.Sqlite;
+
+/// <summary>Renders a <see cref="SearchFilter"/> as SQL conditions on <c>c</c> (chunks) and <c>d</c> (documents),
+/// all values bound as parameters.</summary>
+internal static partial class SqlFilter
+{
+    public static string Render(SearchFilter filter, SqliteCommand command, int generation)
+    {
+        var sql = new StringBuilder("c.tenant_id = $tenant AND c.generation = $generation");
+        command.Parameters.AddWithValue("$tenant", filter.TenantId);
+        command.Parameters.AddWithValue("$generation", generation);
+
+        var i = 0;
+        foreach (var (key, value) in filter.Metadata)
+        {
+            if (!MetadataKey().IsMatch(key))
+            {
+                throw new InvalidRequestException(
+                    $"Metadata filter key '{key}' is invalid: use 1–64 letters, digits, '_', '-' or '.'.", "filters");
+            }
+
+            sql.Append($" AND json_extract(d.metadata, $mkey{i}) = $mval{i}");
+            command.Parameters.AddWithValue($"$mkey{i}", $"$.\"{key}\"");
+            command.Parameters.AddWithValue($"$mval{i}", value);
+            i++;
+        }
+
+        if (filter.DocumentIds is { } ids)
+        {
+            sql.Append(" AND c.document_id IN (SELECT value FROM json_each($docids))");
+            command.Parameters.AddWithValue("$docids", System.Text.Json.JsonSerializer.Serialize(ids));
+        }
+
+        return sql.ToString();
+    }
+
+    public static bool IsUnfiltered(SearchFilter filter) => filter.Metadata.Count == 0 && filter.DocumentIds is null;
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex MetadataKey();
+}
