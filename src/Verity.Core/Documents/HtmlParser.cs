@@ -71,11 +71,21 @@ public sealed class HtmlParser : IDocumentParser
                     continue;
                 }
 
-                if (name == "tr")
+                if (name == "table")
                 {
                     FlushParagraph();
-                    var cells = element.Children.Where(c => c.LocalName is "td" or "th").Select(c => Collapse(c.TextContent));
-                    builder.Append(string.Join(" | ", cells));
+                    var rows = element.QuerySelectorAll("tr")
+                        .Where(r => r.Closest("table") == element)
+                        .Select(r => (IReadOnlyList<string>)r.Children.Where(c => c.LocalName is "td" or "th").Select(c => Collapse(c.TextContent)).ToList())
+                        .Where(r => r.Count > 0)
+                        .ToList();
+                    var firstRow = element.QuerySelector("tr");
+                    var hasHeader = firstRow is not null && firstRow.Children.All(c => c.LocalName == "th");
+                    foreach (var line in TableRows.Render(hasHeader ? rows[0] : null, hasHeader ? rows.Skip(1) : rows))
+                    {
+                        builder.Append(line);
+                    }
+
                     continue;
                 }
 

@@ -73,6 +73,8 @@ public sealed class MarkdownParser : IDocumentParser
 
                 break;
             case Table table:
+                List<string>? header = null;
+                var body = new List<IReadOnlyList<string>>();
                 foreach (var row in table.OfType<TableRow>())
                 {
                     var cells = row.OfType<TableCell>().Select(cell =>
@@ -84,8 +86,20 @@ public sealed class MarkdownParser : IDocumentParser
                         }
 
                         return cellText.ToString().Trim();
-                    });
-                    output.Append(indent).Append(string.Join(" | ", cells)).Append('\n');
+                    }).ToList();
+                    if (row.IsHeader && header is null)
+                    {
+                        header = cells;
+                    }
+                    else
+                    {
+                        body.Add(cells);
+                    }
+                }
+
+                foreach (var line in TableRows.Render(header, body))
+                {
+                    output.Append(indent).Append(line).Append('\n');
                 }
 
                 break;

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Verity.Cli.Commands;
+
+namespace Verity.Cli;
+
+public static class VerityCli
+{
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("Verity: grounded, cited answers over your documents.");
+        root.Options.Add(CliOptions.Data);
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(AskCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+}

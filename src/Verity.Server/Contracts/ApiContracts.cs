@@ -1,0 +1,121 @@
+using Verity.Core.Model;
+using Verity.Core.Retrieval;
+
+namespace Verity.Server.Contracts;
+
+public sealed record ChatRequestBody(
+    string? Question,
+    string? Query,
+    SearchMode? Mode,
+    int? TopK,
+    Dictionary<string, string>? Filters);
+
+public sealed record SourceDto(
+    int Number,
+    string Id,
+    string DocumentId,
+    string Title,
+    string? Uri,
+    string HeadingPath,
+    double Score,
+    string Excerpt);
+
+public sealed record ChatResponseBody(
+    string Answer,
+    IReadOnlyList<SourceDto> Sources,
+    bool Grounded,
+    IReadOnlyList<int> Citations,
+    string Generator,
+    double LatencyMs);
+
+public sealed record SearchRequestBody(
+    string? Query,
+    SearchMode? Mode,
+    int? TopK,
+    Dictionary<string, string>? Filters);
+
+public sealed record SearchHitDto(
+    string Id,
+    string DocumentId,
+    string Title,
+    string? Uri,
+    string HeadingPath,
+    double Score,
+    string Excerpt,
+    string Text,
+    int? DenseRank,
+    int? LexicalRank);
+
+public sealed record SearchResponseBody(string Query, SearchMode Mode, IReadOnlyList<SearchHitDto> Results, double LatencyMs);
+
+public sealed record DocumentRequestBody(
+    string? Id,
+    string? Title,
+    string? Text,
+    string? Uri,
+    string? MediaType,
+    Dictionary<string, string>? Metadata);
+
+public sealed record DocumentWriteResponse(string Id, string Status, long Version, int Chunks);
+
+public sealed record DocumentSummaryDto(
+    string Id,
+    string Title,
+    string? Uri,
+    string Source,
+    string MediaType,
+    IReadOnlyDictionary<string, string> Metadata,
+    long Version,
+    int ChunkCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record DocumentDetailDto(
+    string Id,
+    string Title,
+    string? Uri,
+    string Source,
+    string MediaType,
+    IReadOnlyDictionary<string, string> Metadata,
+    string ContentHash,
+    long Version,
+    int ChunkCount,
+    string ChunkerVersion,
+    string EmbeddingModel,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string Text);
+
+public sealed record DocumentListResponse(IReadOnlyList<DocumentSummaryDto> Documents, string? Next);
+
+public static class Mapping
+{
+    public static SourceDto ToSource(this SearchResult result, int number) => new(
+        number,
+        result.Chunk.Id,
+        result.Chunk.DocumentId,
+        result.Chunk.DocumentTitle,
+        result.Chunk.DocumentUri,
+        result.Chunk.HeadingPath,
+        Math.Round(result.Score, 6),
+        result.Excerpt);
+
+    public static SearchHitDto ToHit(this SearchResult result) => new(
+        result.Chunk.Id,
+        result.Chunk.DocumentId,
+        result.Chunk.DocumentTitle,
+        result.Chunk.DocumentUri,
+        result.Chunk.HeadingPath,
+        Math.Round(result.Score, 6),
+        result.Excerpt,
+        result.Chunk.Text,
+        result.DenseRank,
+        result.LexicalRank);
+
+    public static DocumentSummaryDto ToSummary(this DocumentRecord d) => new(
+        d.Id, d.Title, d.Uri, d.Source, d.MediaType, d.Metadata, d.Version, d.ChunkCount, d.CreatedAt, d.UpdatedAt);
+
+    public static DocumentDetailDto ToDetail(this DocumentRecord d, string text) => new(
+        d.Id, d.Title, d.Uri, d.Source, d.MediaType, d.Metadata, d.ContentHash, d.Version, d.ChunkCount,
+        d.ChunkerVersion, d.EmbeddingModel, d.CreatedAt, d.UpdatedAt, text);
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Verity.Core.Chat;
+using Verity.Core.Model;
+using Verity.Server.Contracts;
+using Verity.Server.Infrastructure;
+
+namespace Verity.Server.Endpoints;
+
+public static class ChatEndpoints
+{
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat", ChatAsync)
+            .WithName("Chat")
+            .WithSummary("Answer a question from the indexed documents, citing the sources as [n].")
+            .WithTags("Chat")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    public static async Task<Ok<ChatResponseBody>> ChatAsync(
+        ChatRequestBody body, ChatService chat, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await chat.AskAsync(
+            new ChatRequest
+            {
+                Question = body.Question ?? body.Query ?? "",
+                TenantId = Caller.TenantOf(context),
+                Mode = body.Mode ?? SearchMode.Hybrid,
+                TopK = body.TopK,
+                Filters = body.Filters,
+            },
+            cancellationToken);
+
+        return TypedResults.Ok(new ChatResponseBody(
+            result.Answer,
+            result.Sources.Select((s, i) => s.ToSource(i + 1)).ToList(),
+            result.Grounded,
+            result.Citations,
+            result.Generator,
+            Math.Round(result.LatencyMs, 2)));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Verity.Core;
+using Verity.Core.Documents;
+using Verity.Core.Ingestion;
+using Verity.Server.Contracts;
+using Verity.Server.Infrastructure;
+
+namespace Verity.Server.Endpoints;
+
+public static partial class DocumentEndpoints
+{
+    public const string ApiSource = "api";
+    private const int MaxIdLength = 512;
+    private const int MaxTitleLength = 512;
+    private const int MaxMetadataEntries = 64;
+    private const int MaxMetadataValueLength = 1024;
+
+    public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/documents").WithTags("Documents");
+        group.MapPost("/", PutDocumentAsync)
+            .WithName("PutDocument")
+            .WithSummary("Add a document, or replace the one with the same id; returns its id.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/", ListDocumentsAsync)
+            .WithName("ListDocuments")
+            .WithSummary("List documents, ordered by id, a page at a time.");
+        group.MapGet("/{**id}", GetDocumentAsync)
+            .WithName("GetDocument")
+            .WithSummary("A document's metadata and normalised text.");
+        group.MapDelete("/{**id}", DeleteDocumentAsync)
+            .WithName("DeleteDocument")
+            .WithSummary("Remove a document and all its chunks.");
+        return app;
+    }
+
+    public static async Task<Results<Created<DocumentWriteResponse>, Ok<DocumentWriteResponse>, ValidationProblem>> PutDocumentAsync(
+        DocumentRequestBody body, IngestionService ingestion, HttpContext context, CancellationToken cancellationToken)
+    {
+        var errors = Validate(body);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid document");
+        }
+
+        var outcome = await ingestion.IngestAsync(
+            new DocumentInput
+            {
+                TenantId = Caller.TenantOf(context),
+                Id = body.Id,
+                Title = body.Title,
+                Text = body.Text!,
+                Uri = body.Uri,
+                Source = ApiSource,
+                MediaType = body.MediaType ?? MediaTypes.PlainText,
+                Metadata = body.Metadata,
+            },
+            cancellationToken);
+
+        var response = new DocumentWriteResponse(
+            outcome.DocumentId, outcome.Status.ToString().ToLowerInvariant(), outcome.Version, outcome.Chunks);
+        return outcome.Status == IngestStatus.Added
+            ? TypedResults.Created($"/v1/documents/{Uri.EscapeDataString(outcome.DocumentId)}", response)
+            : TypedResults.Ok(response);
+    }
+
+    public static async Task<Ok<DocumentListResponse>> ListDocumentsAsync(
+        IIndexStore store, HttpContext context, CancellationToken cancellationToken,
+        int? limit = null, string? after = null, string? source = null)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            throw new InvalidRequestException("limit must be between 1 and 1000.", "limit");
+        }
+
+        var page = await store.ListDocumentsAsync(
+            new DocumentListQuery { TenantId = Caller.TenantOf(context), Limit = limit ?? 100, After = after, Source = source },
+            cancellationToken);
+        return TypedResults.Ok(new DocumentListResponse(page.Documents.Select(d => d.ToSummary()).ToList(), page.Next));
+    }
+
+    public static async Task<Ok<DocumentDetailDto>> GetDocumentAsync(
+        string id, IIndexStore store, HttpContext context, CancellationToken cancellationToken)
+    {
+        var tenant = Caller.TenantOf(context);
+        var document = await store.GetDocumentAsync(tenant, id, cancellationToken) ?? throw NotFound(id);
+        var text = await store.GetDocumentTextAsync(tenant, id, cancellationToken) ?? throw NotFound(id);
+        return TypedResults.Ok(document.ToDetail(text));
+    }
+
+    public static async Task<NoContent> DeleteDocumentAsync(
+        string id, IIndexStore store, HttpContext context, CancellationToken cancellationToken) =>
+        await store.DeleteDocumentAsync(Caller.TenantOf(context), id, cancellationToken)
+            ? TypedResults.NoContent()
+            : throw NotFound(id);
+
+    private static ResourceNotFoundException NotFound(string id) => new($"There is no document with id '{id}'.");
+
+    internal static Dictionary<string, string[]> Validate(DocumentRequestBody body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body.Text))
+        {
+            errors["text"] = ["text is required and must not be empty."];
+        }
+
+        if (body.Id is not null && (body.Id.Length is 0 or > MaxIdLength || body.Id.Any(char.IsControl) || body.Id.Trim() != body.Id))
+        {
+            errors["id"] = [$"id must be 1–{MaxIdLength} characters, without control characters or surrounding spaces."];
+        }
+
+        if (body.Title is { Length: > MaxTitleLength })
+        {
+            errors["title"] = [$"title must be at most {MaxTitleLength} characters."];
+        }
+
+        if (body.Uri is not null && !Uri.TryCreate(body.Uri, UriKind.Absolute, out _))
+        {
+            errors["uri"] = ["uri must be an absolute URI."];
+        }
+
+        if (body.MediaType is not null && !MediaTypes.IsSupported(body.MediaType))
+        {
+            errors["media_type"] = [$"media_type must be one of {MediaTypes.PlainText}, {MediaTypes.Markdown}, {MediaTypes.Html}."];
+        }
+
+        if (body.Metadata is { } metadata)
+        {
+            if (metadata.Count > MaxMetadataEntries)
+            {
+                errors["metadata"] = [$"metadata may have at most {MaxMetadataEntries} entries."];
+            }
+            else if (metadata.Any(p => !MetadataKey().IsMatch(p.Key) || p.Value is null || p.Value.Length > MaxMetadataValueLength))
+            {
+                errors["metadata"] = [$"metadata keys must be 1–64 letters, digits, '_', '-' or '.', and values non-null strings of at most {MaxMetadataValueLength} characters."];
+            }
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex MetadataKey();
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Verity.Core;
+using Verity.Sqlite;
+
+namespace Verity.Server.Infrastructure;
+
+public static class ServerSetup
+{
+    public static JsonSerializerOptions ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        return options;
+    }
+
+    /// <summary>The pipeline and the store, chosen and configured from <c>Verity:*</c>; shared by the server and
+    /// the CLI's offline commands.</summary>
+    public static IServiceCollection AddVerityServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var coreOptions = new VerityCoreOptions();
+        configuration.GetSection("Verity").Bind(coreOptions);
+        var dataDirectory = DataDirectory.Resolve(configuration);
+        services.AddVerityCore(coreOptions);
+        services.AddVeritySqlite(new SqliteStoreOptions { Path = Path.Combine(dataDirectory, DataDirectory.DatabaseFileName) });
+        return services;
+    }
+
+    /// <summary>Opens (or creates) the index for the configured embedder and chunker.</summary>
+    public static Task InitializeIndexAsync(this IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<IIndexStore>().InitializeAsync(
+            IndexInitializer.IndexConfigurationFor(
+                services.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
+                services.GetRequiredService<Verity.Core.Chunking.RecursiveChunker>()),
+            cancellationToken);
+
+    public static WebApplicationBuilder AddVerityServer(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        services.AddVerityServices(configuration);
+        services.AddHostedService<IndexInitializer>();
+
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Verity:Server")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
+
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.TryAdd("trace_id", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+        });
+        services.AddExceptionHandler<VerityExceptionHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Verity API";
+            document.Info.Description = "Grounded, cited answers over your documents.";
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    public static WebApplication UseVerityServer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("Verity API"));
+        return app;
+    }
+
+    private sealed class KestrelLimits(IOptions<ServerOptions> server)
+        : IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>
+    {
+        public void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions options) =>
+            options.Limits.MaxRequestBodySize = server.Value.MaxRequestBodyBytes;
+    }
+}

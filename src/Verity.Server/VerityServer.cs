@@ -1,0 +1,24 @@
+using Verity.Server.Endpoints;
+using Verity.Server.Infrastructure;
+
+namespace Verity.Server;
+
+/// <summary>Builds the HTTP host; used by <c>Program</c>, by <c>verity serve</c>/<c>demo</c> and by tests.</summary>
+public static class VerityServer
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddVerityServer();
+
+        var app = builder.Build();
+        app.UseVerityServer();
+        app.MapHealthEndpoints();
+        app.MapChatEndpoints();
+        app.MapSearchEndpoints();
+        app.MapDocumentEndpoints();
+        app.MapWebUi();
+        return app;
+    }
+}
