@@ -6,9 +6,10 @@ namespace Verity.Core.Generation;
 
 /// <summary>
 /// Answers without a model: picks the sentences of the top sources that cover most of the question's content
-/// terms and cites each one. Terms are weighted by how rare they are among the candidate sentences, and a term no
-/// source contains weighs the most, so a question about something the corpus never mentions is answered with
-/// "I don't know" instead of sentences that merely share its common words.
+/// terms and cites each one. Only sources that mention at least <see cref="ExtractiveOptions.MinCoverage"/> of
+/// the question's content terms count as evidence, so a question about something the corpus never mentions is
+/// answered with "I don't know" instead of sentences that merely share a common word. Among the evidence,
+/// sentences are ranked by the question terms they contain, weighted by how rare each is among the candidates.
 /// </summary>
 public sealed class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnswerGenerator
 {
@@ -29,11 +30,13 @@ public sealed class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnsw
 
         var weights = Weights(questionTerms, candidates);
         var total = weights.Values.Sum();
+
+        // The evidence gate counts terms plainly: a source must mention most of what the question is about.
         var coverage = new Dictionary<int, double>();
         foreach (var group in candidates.GroupBy(c => c.Source))
         {
             var contextTerms = group.First().ContextTerms;
-            coverage[group.Key] = questionTerms.Where(contextTerms.Contains).Sum(t => weights[t]) / total;
+            coverage[group.Key] = questionTerms.Count(contextTerms.Contains) / (double)questionTerms.Count;
         }
 
         var scored = candidates

@@ -54,6 +54,16 @@ public static class ServerSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions.TryAdd("trace_id", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+
+            // Errors raised by the framework itself (status code pages) get a sentence a caller can act on too.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "No endpoint or resource matches this URL.",
+                StatusCodes.Status405MethodNotAllowed => "This endpoint does not accept the HTTP method used.",
+                StatusCodes.Status413PayloadTooLarge => "The request body is larger than the server accepts (Verity:Server:MaxRequestBodyBytes).",
+                StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON, sent with Content-Type: application/json.",
+                _ => null,
+            };
         });
         services.AddExceptionHandler<VerityExceptionHandler>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
