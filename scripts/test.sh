@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line "N passed, N failed, N skipped" (the real totals).
+# Exits non-zero when the build or any test fails. Everything it needs beyond the .NET SDK it installs itself.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp -t verity-test.XXXXXX.log)
+trap 'rm -f "$log"' EXIT
+
+echo "== build"
+if ! dotnet build Verity.slnx -c Release -nologo -v quiet 2>&1 | tee "$log"; then
+  echo "build failed"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+echo "== test"
+dotnet test Verity.slnx -c Release --no-build -nologo 2>&1 | tee -a "$log"
+rc=${PIPESTATUS[0]}
+
+# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, ..." line per test assembly.
+awk '/(Passed|Failed)! +- Failed:/ {
+       for (i = 1; i < NF; i++) { v = $(i + 1); gsub(/,/, "", v);
+         if ($i == "Failed:") f += v; else if ($i == "Passed:") p += v; else if ($i == "Skipped:") s += v }
+       seen = 1 }
+     END { if (!seen) f += 1; printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+if [ "$rc" -eq 0 ] && ! grep -qE '(Passed|Failed)! +- Failed:' "$log"; then rc=1; fi
+exit "$rc"
