@@ -9,6 +9,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp -t verity-test.XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 
+# The web page is tested in a real headless browser: Debian's chromium (Playwright drives it; nothing is downloaded
+# by Playwright itself).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium for the browser tests"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
+    || echo "warning: chromium could not be installed; the browser tests will fail"
+fi
+
 echo "== build"
 if ! dotnet build Verity.slnx -c Release -nologo -v quiet 2>&1 | tee "$log"; then
   echo "build failed"
