@@ -48,17 +48,17 @@ public sealed class IngestionService
 
     public async Task<IngestOutcome> IngestAsync(DocumentInput input, CancellationToken cancellationToken)
     {
-        var prepared = Prepare(input);
+        var fingerprint = Fingerprint(input);
         var existing = input.Id is null
             ? null
-            : await _store.GetDocumentAsync(input.TenantId, prepared.Id, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && IsCurrent(existing.ContentHash, existing.ChunkerVersion, existing.EmbeddingModel, prepared.Hash)
+            : await _store.GetDocumentAsync(input.TenantId, input.Id, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && IsCurrent(existing.ContentHash, existing.ChunkerVersion, existing.EmbeddingModel, fingerprint.Hash)
             && existing.Source == input.Source)
         {
             return new IngestOutcome(IngestStatus.Unchanged, existing.Id, existing.ChunkCount, existing.Version);
         }
 
-        return await WriteAsync(input, prepared, existing is null ? IngestStatus.Added : IngestStatus.Updated, cancellationToken)
+        return await WriteAsync(input, Prepare(input, fingerprint), existing is null ? IngestStatus.Added : IngestStatus.Updated, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -90,14 +90,15 @@ public sealed class IngestionService
             try
             {
                 var input = await ReadFileAsync(file, relative, tenantId, source, cancellationToken).ConfigureAwait(false);
-                var prepared = Prepare(input);
-                if (known.TryGetValue(relative, out var fingerprint)
-                    && IsCurrent(fingerprint.ContentHash, fingerprint.ChunkerVersion, fingerprint.EmbeddingModel, prepared.Hash))
+                var fingerprint = Fingerprint(input);
+                if (known.TryGetValue(relative, out var stored)
+                    && IsCurrent(stored.ContentHash, stored.ChunkerVersion, stored.EmbeddingModel, fingerprint.Hash))
                 {
                     unchanged++;
                 }
                 else
                 {
+                    var prepared = Prepare(input, fingerprint);
                     var outcome = await WriteAsync(input, prepared, known.ContainsKey(relative) ? IngestStatus.Updated : IngestStatus.Added, cancellationToken)
                         .ConfigureAwait(false);
                     embedded += outcome.Chunks;
@@ -184,7 +185,9 @@ public sealed class IngestionService
         return supported;
     }
 
-    private PreparedDocument Prepare(DocumentInput input)
+    /// <summary>What decides whether a document changed: its normalised text and every input that shapes the
+    /// index entry. Computed before parsing, so an unchanged document is never parsed, chunked or embedded.</summary>
+    private Fingerprinted Fingerprint(DocumentInput input)
     {
         if (Encoding.UTF8.GetByteCount(input.Text) > _options.MaxDocumentBytes)
         {
@@ -197,9 +200,17 @@ public sealed class IngestionService
             throw new DocumentRejectedException($"The media type '{input.MediaType}' is not supported.");
         }
 
+        var text = TextNormalizer.Normalize(input.Text);
+        var metadata = input.Metadata ?? DocumentRecord.EmptyMetadata;
+        var shape = $"{input.MediaType}\n{input.Title}\n{input.FallbackTitle}\n{input.Uri}";
+        return new Fingerprinted(text, metadata, ContentHash.Compute(text, shape, metadata));
+    }
+
+    private PreparedDocument Prepare(DocumentInput input, Fingerprinted fingerprint)
+    {
         var parser = _parsers.FirstOrDefault(p => p.CanParse(input.MediaType))
             ?? throw new DocumentRejectedException($"No parser is registered for '{input.MediaType}'.");
-        var parsed = parser.Parse(TextNormalizer.Normalize(input.Text));
+        var parsed = parser.Parse(fingerprint.Text);
         var sections = parsed.Sections
             .Select(s => s with { Text = TextNormalizer.Normalize(s.Text) })
             .Where(s => s.Text.Length > 0)
@@ -212,9 +223,8 @@ public sealed class IngestionService
         }
 
         var title = FirstNonEmpty(input.Title, parsed.Title, input.FallbackTitle) ?? "Untitled";
-        var metadata = input.Metadata ?? DocumentRecord.EmptyMetadata;
         var id = input.Id ?? "doc_" + Guid.CreateVersion7().ToString("N");
-        return new PreparedDocument(id, title.Trim(), text, document, ContentHash.Compute(text, title, metadata), metadata);
+        return new PreparedDocument(id, title.Trim(), text, document, fingerprint.Hash, fingerprint.Metadata);
     }
 
     private async Task<IngestOutcome> WriteAsync(
@@ -278,6 +288,8 @@ public sealed class IngestionService
         >= 1024 => $"{bytes / 1024.0:0.#} kB",
         _ => $"{bytes} bytes",
     };
+
+    private sealed record Fingerprinted(string Text, IReadOnlyDictionary<string, string> Metadata, string Hash);
 
     private sealed record PreparedDocument(
         string Id, string Title, string Text, ParsedDocument Parsed, string Hash, IReadOnlyDictionary<string, string> Metadata);

@@ -5,11 +5,12 @@ namespace Verity.Core.Text;
 
 public static class ContentHash
 {
-    /// <summary>SHA-256 over the normalised text, the title and the metadata that shape the index entry.</summary>
-    public static string Compute(string normalizedText, string title, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>SHA-256 over the normalised text, a description of how it is read (title, media type, …) and the
+    /// metadata: everything that shapes the document's index entry.</summary>
+    public static string Compute(string normalizedText, string descriptor, IReadOnlyDictionary<string, string> metadata)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, title);
+        Append(hash, descriptor);
         foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Append(hash, key);
