@@ -13,10 +13,13 @@ internal static class CliHost
     {
         var configuration = BuildConfiguration(dataDirectory);
         var services = new ServiceCollection();
+        // The commands report outcomes themselves (a failed file is in the summary); logs are for errors, and go to
+        // standard error so that --json output stays parseable.
         services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Error)
             .AddConfiguration(configuration.GetSection("Logging"))
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Warning));
+            .AddSimpleConsole(o => o.SingleLine = true));
+        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddVerityServices(configuration);
         var provider = services.BuildServiceProvider();
         await provider.InitializeIndexAsync(cancellationToken);

@@ -40,7 +40,7 @@ internal static class DemoCommand
 
             var url = ServeCommand.Addresses(app).FirstOrDefault() ?? parse.GetValue(urls)!;
             AnsiConsole.WriteLine();
-            AnsiConsole.MarkupLine($"Verity is serving the demo at [bold link]{Markup.Escape(url)}[/]  (API reference: {Markup.Escape(url)}/scalar)");
+            Console.WriteLine($"Verity is serving the demo at {url}  (web page: {url}/, API reference: {url}/scalar)");
             AnsiConsole.WriteLine("Try:");
             Console.WriteLine(
                 $"  curl -s {url}/v1/chat -H 'Content-Type: application/json' -d '{{\"question\": \"How many days of annual leave do employees get?\"}}'");
