@@ -128,6 +128,11 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
 
     public async Task<DocumentPage> ListDocumentsAsync(DocumentListQuery query, CancellationToken cancellationToken)
     {
+        if (query.Limit < 1)
+        {
+            throw new InvalidRequestException("The page size must be at least 1.", "limit");
+        }
+
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder($"SELECT {DocumentColumns} FROM documents WHERE tenant_id = $tenant");
@@ -272,7 +277,11 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
                 deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return deleted > 0;
         }

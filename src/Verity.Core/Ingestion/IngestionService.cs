@@ -48,6 +48,11 @@ public sealed class IngestionService
 
     public async Task<IngestOutcome> IngestAsync(DocumentInput input, CancellationToken cancellationToken)
     {
+        if (input.Id is not null && string.IsNullOrWhiteSpace(input.Id))
+        {
+            throw new InvalidRequestException("A document id must not be empty or blank.", "id");
+        }
+
         var fingerprint = Fingerprint(input);
         var existing = input.Id is null
             ? null
@@ -91,6 +96,11 @@ public sealed class IngestionService
             {
                 var input = await ReadFileAsync(file, relative, tenantId, source, cancellationToken).ConfigureAwait(false);
                 var fingerprint = Fingerprint(input);
+                if (!known.ContainsKey(relative))
+                {
+                    await EnsureIdIsFreeAsync(tenantId, relative, source, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (known.TryGetValue(relative, out var stored)
                     && IsCurrent(stored.ContentHash, stored.ChunkerVersion, stored.EmbeddingModel, fingerprint.Hash))
                 {
@@ -140,6 +150,19 @@ public sealed class IngestionService
         var elapsed = Stopwatch.GetElapsedTime(started);
         Log.SyncCompleted(_logger, fullRoot, added, updated, unchanged, removed, failures.Count, (long)elapsed.TotalMilliseconds);
         return new SyncSummary(added, updated, unchanged, removed, ignored, failures, embedded, elapsed);
+    }
+
+    // Folder documents are identified by their relative path; two folders (or the API) can name the same path.
+    // Overwriting the other source's document would make syncs of the two flip it back and forth, so refuse.
+    private async Task EnsureIdIsFreeAsync(string tenantId, string id, string source, CancellationToken cancellationToken)
+    {
+        var existing = await _store.GetDocumentAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.Source != source)
+        {
+            throw new DocumentRejectedException(
+                $"The id '{id}' already belongs to a document from another source ({existing.Source}); " +
+                "delete that document or sync this folder into another tenant.");
+        }
     }
 
     private bool IsCurrent(string hash, string chunkerVersion, string embeddingModel, string newHash) =>
