@@ -48,7 +48,7 @@ public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptio
         var count = tokens.CountTokens(text);
         if (count <= options.MaxTokens)
         {
-            output.Add(new Piece(text, count, joiner));
+            output.Add(new Piece(text, WithJoiner(count, joiner, text), joiner));
             return;
         }
 
@@ -71,17 +71,40 @@ public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptio
         }
     }
 
-    // A single "word" longer than a chunk (a base64 blob, a minified line): cut it by characters.
+    // A single "word" longer than a chunk (a base64 blob, a minified line): cut it by characters. The size is a
+    // guess from the average density, so a denser stretch is cut shorter until it fits; surrogate pairs stay whole.
     private void HardCut(string text, string joiner, List<Piece> output)
     {
         var charsPerToken = Math.Max(1, text.Length / Math.Max(1, tokens.CountTokens(text)));
         var size = Math.Max(1, options.MaxTokens * charsPerToken * 9 / 10);
-        for (var start = 0; start < text.Length; start += size)
+        for (var start = 0; start < text.Length;)
         {
-            var part = text.Substring(start, Math.Min(size, text.Length - start));
-            output.Add(new Piece(part, tokens.CountTokens(part), start == 0 ? joiner : ""));
+            var length = Math.Min(size, text.Length - start);
+            var part = text.Substring(start, length);
+            var count = tokens.CountTokens(part);
+            while (count > options.MaxTokens && length > 1)
+            {
+                length = Math.Max(1, Math.Min(length - 1, (int)((long)length * options.MaxTokens * 9 / 10 / count)));
+                part = text.Substring(start, length);
+                count = tokens.CountTokens(part);
+            }
+
+            if (length > 1 && start + length < text.Length && char.IsHighSurrogate(text[start + length - 1]))
+            {
+                length--;
+                part = text.Substring(start, length);
+                count = tokens.CountTokens(part);
+            }
+
+            output.Add(start == 0 ? new Piece(part, WithJoiner(count, joiner, part), joiner) : new Piece(part, count, ""));
+            start += length;
         }
     }
+
+    // What a piece costs after the previous one: the separator is in the chunk's text too ("\n\n" is a token of
+    // its own, while " " usually merges into the next word's token).
+    private int WithJoiner(int count, string joiner, string text) =>
+        joiner.Length == 0 ? count : tokens.CountTokens(joiner + text);
 
     private void Pack(List<Piece> pieces, string headingPath, List<TextChunk> chunks)
     {
@@ -109,24 +132,74 @@ public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptio
     }
 
     // The trailing pieces of the chunk just emitted that fit in the overlap budget (and still leave room for the
-    // next piece).
+    // next piece). A piece too large to carry whole (a paragraph longer than the budget) gives its trailing
+    // lines, sentences or words instead, so that overlap does not vanish when pieces are large.
     private List<Piece> Overlap(List<Piece> emitted, int room)
     {
         var budget = Math.Min(options.OverlapTokens, room);
         var result = new List<Piece>();
         var used = 0;
-        for (var i = emitted.Count - 1; i > 0; i--)
+        for (var i = emitted.Count - 1; i >= 0; i--)
         {
-            if (used + emitted[i].Tokens > budget)
+            if (used + emitted[i].Tokens <= budget)
+            {
+                // The first piece whole would repeat the whole chunk.
+                if (i == 0)
+                {
+                    break;
+                }
+
+                result.Insert(0, emitted[i]);
+                used += emitted[i].Tokens;
+                continue;
+            }
+
+            if (Tail(emitted[i].Text, budget - used, 1) is { } tail)
+            {
+                result.Insert(0, tail);
+            }
+
+            break;
+        }
+
+        return result;
+    }
+
+    // The longest end of a text, cut on the boundaries of the given level or finer, that fits the budget.
+    private Piece? Tail(string text, int budget, int level)
+    {
+        if (budget <= 0 || level >= Splitters.Length)
+        {
+            return null;
+        }
+
+        var parts = Splitters[level](text).ToList();
+        if (parts.Count <= 1)
+        {
+            return Tail(text, budget, level + 1);
+        }
+
+        Piece? tail = null;
+        var start = text.Length;
+        for (var i = parts.Count - 1; i >= 0; i--)
+        {
+            start = text.AsSpan(0, start).LastIndexOf(parts[i], StringComparison.Ordinal);
+            if (start < 0)
             {
                 break;
             }
 
-            result.Insert(0, emitted[i]);
-            used += emitted[i].Tokens;
+            var candidate = text[start..].Trim();
+            var count = tokens.CountTokens(candidate);
+            if (count > budget)
+            {
+                break;
+            }
+
+            tail = new Piece(candidate, count, "");
         }
 
-        return result;
+        return tail ?? Tail(parts[^1], budget, level + 1);
     }
 
     private TextChunk Emit(List<Piece> pieces, string headingPath, int ordinal)
@@ -144,5 +217,6 @@ public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptio
     [GeneratedRegex(@"(?<=[.!?…])\s+(?=[\p{Lu}\p{N}""'(\[])")]
     private static partial Regex SentenceBoundary();
 
+    // Tokens counts the joiner too (see WithJoiner): packing sums pieces, and the separators are in the chunk's text.
     private readonly record struct Piece(string Text, int Tokens, string Joiner);
 }

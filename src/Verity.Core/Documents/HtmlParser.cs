@@ -80,7 +80,8 @@ public sealed class HtmlParser : IDocumentParser
                         .Where(r => r.Count > 0)
                         .ToList();
                     var firstRow = element.QuerySelector("tr");
-                    var hasHeader = firstRow is not null && firstRow.Children.All(c => c.LocalName == "th");
+                    var hasHeader = firstRow is not null && firstRow.Children.Length > 0
+                        && firstRow.Children.All(c => c.LocalName == "th");
                     foreach (var line in TableRows.Render(hasHeader ? rows[0] : null, hasHeader ? rows.Skip(1) : rows))
                     {
                         builder.Append(line);

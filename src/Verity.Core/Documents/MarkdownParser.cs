@@ -106,6 +106,8 @@ public sealed class MarkdownParser : IDocumentParser
             case LeafBlock leaf when leaf is CodeBlock or HtmlBlock:
                 output.Append(leaf.Lines.ToString()).Append('\n');
                 break;
+            case LinkReferenceDefinitionGroup:
+                break;
             case ContainerBlock container:
                 foreach (var child in container)
                 {

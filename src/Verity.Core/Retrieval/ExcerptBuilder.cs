@@ -41,7 +41,7 @@ public static class ExcerptBuilder
         bestEnd = Math.Max(bestEnd, bestStart + 1);
         var builder = new StringBuilder();
         var from = spans[bestStart].Start;
-        if (from > 0)
+        if (bestStart > 0)
         {
             builder.Append('…');
         }
@@ -51,21 +51,28 @@ public static class ExcerptBuilder
         {
             var span = spans[i];
             builder.Append(text, cursor, span.Start - cursor);
+            // Only a single word longer than the whole excerpt (a hash, a blob) is cut here.
+            var length = Math.Min(span.Length, maxChars);
             if (hits[i])
             {
-                builder.Append("**").Append(text, span.Start, span.Length).Append("**");
+                builder.Append("**").Append(text, span.Start, length).Append("**");
             }
             else
             {
-                builder.Append(text, span.Start, span.Length);
+                builder.Append(text, span.Start, length);
             }
 
-            cursor = span.Start + span.Length;
+            cursor = span.Start + length;
         }
 
-        if (cursor < text.Length)
+        // The ellipsis marks cut words, not the punctuation after the last word, which is kept when it fits.
+        if (bestEnd < spans.Count || cursor < spans[bestEnd - 1].Start + spans[bestEnd - 1].Length)
         {
             builder.Append('…');
+        }
+        else if (text.Length - from <= maxChars)
+        {
+            builder.Append(text.AsSpan(cursor).TrimEnd());
         }
 
         return builder.ToString().ReplaceLineEndings(" ");

@@ -17,9 +17,16 @@ public static class ReciprocalRankFusion
 
         foreach (var ranking in rankings)
         {
+            // A chunk listed twice by one retriever counts once, at its best rank.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < ranking.Count; i++)
             {
                 var chunk = ranking[i].Chunk;
+                if (!seen.Add(chunk.Id))
+                {
+                    continue;
+                }
+
                 var contribution = 1.0 / (k + i + 1);
                 fused[chunk.Id] = fused.TryGetValue(chunk.Id, out var entry)
                     ? (entry.Chunk, entry.Score + contribution, Math.Min(entry.BestRank, i))

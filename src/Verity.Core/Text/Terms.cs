@@ -84,12 +84,14 @@ public static class Terms
             return word[..^2];
         }
 
-        if (word.EndsWith("ing", StringComparison.Ordinal) && word.Length > 5)
+        // As in Porter's step 1b, a verb ending is only stripped when what remains has a vowel ("string" stays),
+        // and "-eed" is no past tense ("speed", "need" stay).
+        if (word.EndsWith("ing", StringComparison.Ordinal) && word.Length > 5 && HasVowel(word.AsSpan(0, word.Length - 3)))
         {
             return TrimDouble(word[..^3]);
         }
 
-        if (word.EndsWith("ed", StringComparison.Ordinal) && word.Length > 4)
+        if (word.EndsWith("ed", StringComparison.Ordinal) && word.Length > 4 && word[^3] != 'e' && HasVowel(word.AsSpan(0, word.Length - 2)))
         {
             return TrimDouble(word[..^2]);
         }
@@ -101,11 +103,18 @@ public static class Terms
 
         if (word[^1] == 's' && word[^2] != 's' && word[^2] != 'u' && word[^2] != 'i')
         {
-            return word[..^1];
+            return DropFinalE(word[..^1]);
         }
 
-        return word;
+        return DropFinalE(word);
     }
+
+    // "rotate" and "rotates" must meet "rotated" and "rotating", whose endings took the e with them.
+    private static string DropFinalE(string word) => word.Length > 3 && word[^1] == 'e' ? word[..^1] : word;
+
+    private static readonly System.Buffers.SearchValues<char> Vowels = System.Buffers.SearchValues.Create("aeiouy");
+
+    private static bool HasVowel(ReadOnlySpan<char> stem) => stem.IndexOfAny(Vowels) >= 0;
 
     private static bool IsSibilant(char c) => c is 's' or 'x' or 'z' or 'h';
 

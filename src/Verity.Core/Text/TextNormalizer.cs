@@ -7,6 +7,9 @@ namespace Verity.Core.Text;
 /// the content hash changes only when the meaning could have.</summary>
 public static class TextNormalizer
 {
+    private const int TabWidth = 4;
+    private const int MaxIndent = 64;
+
     public static string Normalize(string text)
     {
         if (text.Length == 0)
@@ -32,7 +35,7 @@ public static class TextNormalizer
                 c = '\n';
             }
 
-            if (c == '\n' || c == '\u2028' || c == '\u2029')
+            if (c is '\n' or '\f' or '\v' or '\u0085' or '\u2028' or '\u2029')
             {
                 pendingSpaces = 0;
                 newlines++;
@@ -41,7 +44,7 @@ public static class TextNormalizer
 
             if (c == '\t' || c == '\u00A0' || c == '\u202F' || char.GetUnicodeCategory(c) == UnicodeCategory.SpaceSeparator)
             {
-                pendingSpaces++;
+                pendingSpaces += c == '\t' ? TabWidth : 1;
                 continue;
             }
 
@@ -54,7 +57,9 @@ public static class TextNormalizer
             {
                 if (builder.Length > 0)
                 {
+                    // Indentation carries meaning (code, nested lists, Markdown code blocks): keep it.
                     builder.Append('\n', Math.Min(newlines, 2));
+                    builder.Append(' ', Math.Min(pendingSpaces, MaxIndent));
                 }
 
                 newlines = 0;
