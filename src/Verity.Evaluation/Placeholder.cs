@@ -1,0 +1,3 @@
+namespace Verity.Evaluation;
+
+internal static class AssemblyInfo;
