@@ -14,6 +14,7 @@ public static class VerityCli
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root;
     }
 }
