@@ -1,3 +1,0 @@
-namespace Verity.Evaluation;
-
-internal static class AssemblyInfo;
