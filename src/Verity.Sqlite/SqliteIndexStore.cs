@@ -338,14 +338,22 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = SqlFilter.Render(filter, command, live.Id);
+        // Rank and filter on ids and scores only, then fetch the text of the winners: sorting every match with its
+        // text attached cost 4x more on SciFact.
         command.CommandText = $"""
-            SELECT {ChunkColumns}, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
-            FROM chunks_fts
-            JOIN chunks c ON c.id = chunks_fts.rowid
+            SELECT {ChunkColumns}, -top.rank AS score
+            FROM (
+                SELECT chunks_fts.rowid AS id, bm25(chunks_fts, 2.0, 1.5, 1.0) AS rank
+                FROM chunks_fts
+                JOIN chunks c ON c.id = chunks_fts.rowid
+                JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
+                WHERE chunks_fts MATCH $match AND {where}
+                ORDER BY rank
+                LIMIT $limit
+            ) AS top
+            JOIN chunks c ON c.id = top.id
             JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-            WHERE chunks_fts MATCH $match AND {where}
-            ORDER BY bm25(chunks_fts, 2.0, 1.5, 1.0)
-            LIMIT $limit
+            ORDER BY top.rank
             """;
         command.Parameters.AddWithValue("$match", match);
         command.Parameters.AddWithValue("$limit", limit);

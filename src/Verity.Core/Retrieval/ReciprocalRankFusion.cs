@@ -5,18 +5,27 @@ namespace Verity.Core.Retrieval;
 /// <summary>
 /// Reciprocal Rank Fusion (Cormack, Clarke and Büttcher, 2009): score(d) = Σ 1 / (k + rank(d)), rank from 1 in each
 /// list. It needs no score calibration between retrievers, which is why BM25 and cosine can be fused at all.
+/// Optional per-list weights (weighted RRF) let a stronger retriever count for more.
 /// </summary>
 public static class ReciprocalRankFusion
 {
     public const int DefaultK = 60;
 
-    public static IReadOnlyList<ScoredChunk> Fuse(IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings, int k = DefaultK)
+    public static IReadOnlyList<ScoredChunk> Fuse(
+        IReadOnlyList<IReadOnlyList<ScoredChunk>> rankings, int k = DefaultK, IReadOnlyList<double>? weights = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (weights is not null && (weights.Count != rankings.Count || weights.Any(w => w < 0 || double.IsNaN(w))))
+        {
+            throw new ArgumentException("Give one non-negative weight per ranking.", nameof(weights));
+        }
+
         var fused = new Dictionary<string, (IndexedChunk Chunk, double Score, int BestRank)>(StringComparer.Ordinal);
 
-        foreach (var ranking in rankings)
+        for (var list = 0; list < rankings.Count; list++)
         {
+            var ranking = rankings[list];
+            var weight = weights?[list] ?? 1.0;
             // A chunk listed twice by one retriever counts once, at its best rank.
             var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < ranking.Count; i++)
@@ -27,7 +36,7 @@ public static class ReciprocalRankFusion
                     continue;
                 }
 
-                var contribution = 1.0 / (k + i + 1);
+                var contribution = weight / (k + i + 1);
                 fused[chunk.Id] = fused.TryGetValue(chunk.Id, out var entry)
                     ? (entry.Chunk, entry.Score + contribution, Math.Min(entry.BestRank, i))
                     : (chunk, contribution, i);

@@ -45,7 +45,7 @@ public sealed class Retriever(
         {
             SearchMode.Dense => denseHits,
             SearchMode.Lexical => lexicalHits,
-            _ => ReciprocalRankFusion.Fuse([denseHits, lexicalHits], options.RrfK),
+            _ => ReciprocalRankFusion.Fuse([denseHits, lexicalHits], options.RrfK, [options.DenseWeight, options.LexicalWeight]),
         };
 
         var denseRanks = RankMap(denseHits);
@@ -54,7 +54,7 @@ public sealed class Retriever(
         var results = ranked.Take(topK).Select(hit => new SearchResult(
                 hit.Chunk,
                 hit.Score,
-                ExcerptBuilder.Build(hit.Chunk.Text, stems),
+                request.IncludeExcerpts ? ExcerptBuilder.Build(hit.Chunk.Text, stems) : "",
                 denseRanks.TryGetValue(hit.Chunk.Id, out var d) ? d : null,
                 lexicalRanks.TryGetValue(hit.Chunk.Id, out var l) ? l : null))
             .ToList();

@@ -9,6 +9,9 @@ public sealed record SearchRequest
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public int? TopK { get; init; }
     public IReadOnlyDictionary<string, string>? Filters { get; init; }
+
+    /// <summary>Highlighted excerpts cost a pass over every result's text; callers that only rank can skip them.</summary>
+    public bool IncludeExcerpts { get; init; } = true;
 }
 
 /// <summary>One result: the chunk, its score in the chosen mode (RRF score for hybrid, cosine for dense, BM25 for

@@ -22,6 +22,7 @@ public sealed class VerityRanker(Retriever retriever, SearchMode mode, string te
                 TenantId = tenantId,
                 Mode = mode,
                 TopK = Math.Min(retriever.Options.MaxTopK, depth * ChunksPerDocument),
+                IncludeExcerpts = false,
             },
             cancellationToken).ConfigureAwait(false);
 
