@@ -338,8 +338,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = SqlFilter.Render(filter, command, live.Id);
-        // Rank and filter on ids and scores only, then fetch the text of the winners: sorting every match with its
-        // text attached cost 4x more on SciFact.
+        // Rank and filter on ids and scores only, then fetch the text of the winners, so the sort carries no text.
         command.CommandText = $"""
             SELECT {ChunkColumns}, -top.rank AS score
             FROM (
@@ -352,6 +351,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
                 LIMIT $limit
             ) AS top
             JOIN chunks c ON c.id = top.id
+            JOIN chunk_content cc ON cc.chunk_id = c.id
             JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
             ORDER BY top.rank
             """;
@@ -412,7 +412,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         version, chunk_count, text_length, created_at, updated_at
         """;
 
-    private const string ChunkColumns = "c.id, c.document_id, c.ordinal, c.text, c.heading_path, d.title, d.uri";
+    private const string ChunkColumns = "c.id, c.document_id, c.ordinal, cc.text, cc.heading_path, d.title, d.uri";
 
     private static DocumentRecord ReadDocument(SqliteDataReader reader) => new()
     {
@@ -465,9 +465,8 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
     {
         await using var chunk = connection.CreateCommand();
         chunk.CommandText = """
-            INSERT INTO chunks(tenant_id, document_id, generation, ordinal, text, heading_path, token_count,
-                chunker_version, embedding_model, embedding)
-            VALUES ($tenant, $document, $generation, $ordinal, $text, $heading, $tokens, $chunker, $model, $embedding)
+            INSERT INTO chunks(tenant_id, document_id, generation, ordinal, token_count, chunker_version, embedding_model)
+            VALUES ($tenant, $document, $generation, $ordinal, $tokens, $chunker, $model)
             RETURNING id
             """;
         chunk.Parameters.AddWithValue("$tenant", document.TenantId);
@@ -476,10 +475,17 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         chunk.Parameters.AddWithValue("$chunker", document.ChunkerVersion);
         chunk.Parameters.AddWithValue("$model", document.EmbeddingModel);
         var ordinal = chunk.Parameters.Add("$ordinal", SqliteType.Integer);
-        var text = chunk.Parameters.Add("$text", SqliteType.Text);
-        var heading = chunk.Parameters.Add("$heading", SqliteType.Text);
         var tokens = chunk.Parameters.Add("$tokens", SqliteType.Integer);
-        var embedding = chunk.Parameters.Add("$embedding", SqliteType.Blob);
+
+        await using var content = connection.CreateCommand();
+        content.CommandText = """
+            INSERT INTO chunk_content(chunk_id, text, heading_path) VALUES ($id, $text, $heading);
+            INSERT INTO chunk_vectors(chunk_id, embedding) VALUES ($id, $embedding);
+            """;
+        var contentId = content.Parameters.Add("$id", SqliteType.Integer);
+        var text = content.Parameters.Add("$text", SqliteType.Text);
+        var heading = content.Parameters.Add("$heading", SqliteType.Text);
+        var embedding = content.Parameters.Add("$embedding", SqliteType.Blob);
 
         await using var fts = connection.CreateCommand();
         fts.CommandText = "INSERT INTO chunks_fts(rowid, title, heading, body) VALUES ($rowid, $title, $heading, $body)";
@@ -498,11 +504,14 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
             }
 
             ordinal.Value = record.Ordinal;
+            tokens.Value = record.TokenCount;
+            var id = (long)(await chunk.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+            contentId.Value = id;
             text.Value = record.Text;
             heading.Value = record.HeadingPath;
-            tokens.Value = record.TokenCount;
             embedding.Value = MemoryMarshal.AsBytes(record.Embedding.Span).ToArray();
-            var id = (long)(await chunk.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            await content.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
             rowId.Value = id;
             ftsHeading.Value = record.HeadingPath;
@@ -532,7 +541,10 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
             await using var transaction = connection.BeginTransaction(deferred: true);
             counter = await ChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, embedding FROM chunks WHERE tenant_id = $tenant AND generation = $generation ORDER BY id";
+            command.CommandText = """
+                SELECT v.chunk_id, v.embedding FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+                WHERE c.tenant_id = $tenant AND c.generation = $generation ORDER BY v.chunk_id
+                """;
             command.Parameters.AddWithValue("$tenant", tenantId);
             command.Parameters.AddWithValue("$generation", live.Id);
             var ids = new List<long>();
@@ -584,7 +596,9 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {ChunkColumns}
-            FROM chunks c JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
+            FROM chunks c
+            JOIN chunk_content cc ON cc.chunk_id = c.id
+            JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
             WHERE c.tenant_id = $tenant AND c.id IN (SELECT value FROM json_each($ids))
             """;
         command.Parameters.AddWithValue("$tenant", tenantId);

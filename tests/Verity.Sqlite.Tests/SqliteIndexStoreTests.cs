@@ -40,7 +40,7 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
         var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'chunks_fts_%' ORDER BY name")
             .Select(r => (string)r[0]).ToList();
 
-        Assert.Equal(["chunks", "chunks_fts", "documents", "index_generations", "schema_info"], tables);
+        Assert.Equal(["chunk_content", "chunk_vectors", "chunks", "chunks_fts", "documents", "index_generations", "schema_info"], tables);
         Assert.Equal("1", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM index_generations"));
         Assert.Equal("live", Scalar<string>(connection, "SELECT state FROM index_generations"));
@@ -165,9 +165,10 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
         using var connection = OpenRaw();
 
         Assert.Equal(2 + 2 + 1, Scalar<long>(connection, "SELECT count(*) FROM chunks"));
-        Assert.Equal(
-            Query(connection, "SELECT id FROM chunks ORDER BY id").Select(r => (long)r[0]),
-            Query(connection, "SELECT rowid FROM chunks_fts ORDER BY rowid").Select(r => (long)r[0]));
+        var chunkIds = Query(connection, "SELECT id FROM chunks ORDER BY id").Select(r => (long)r[0]).ToList();
+        Assert.Equal(chunkIds, Query(connection, "SELECT rowid FROM chunks_fts ORDER BY rowid").Select(r => (long)r[0]));
+        Assert.Equal(chunkIds, Query(connection, "SELECT chunk_id FROM chunk_content ORDER BY chunk_id").Select(r => (long)r[0]));
+        Assert.Equal(chunkIds, Query(connection, "SELECT chunk_id FROM chunk_vectors ORDER BY chunk_id").Select(r => (long)r[0]));
         Assert.Equal(0, Scalar<long>(connection, """
             SELECT count(*) FROM chunks c
             WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = c.tenant_id AND d.id = c.document_id)
@@ -186,7 +187,7 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
 
         using var connection = OpenRaw();
 
-        Assert.Equal([Embedder.Dimensions * 4L], Query(connection, "SELECT DISTINCT length(embedding) FROM chunks").Select(r => (long)r[0]));
+        Assert.Equal([Embedder.Dimensions * 4L], Query(connection, "SELECT DISTINCT length(embedding) FROM chunk_vectors").Select(r => (long)r[0]));
     }
 
     [Fact]
