@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Verity.Evaluation.Metrics;
 
 namespace Verity.Evaluation;
@@ -26,10 +27,10 @@ public sealed record IndexSummary(
 public sealed record RunResult(
     string Name,
     string Kind,
-    double NdcgAt10,
-    double RecallAt10,
-    double RecallAt100,
-    double MrrAt10,
+    [property: JsonPropertyName("ndcg_at_10")] double NdcgAt10,
+    [property: JsonPropertyName("recall_at_10")] double RecallAt10,
+    [property: JsonPropertyName("recall_at_100")] double RecallAt100,
+    [property: JsonPropertyName("mrr_at_10")] double MrrAt10,
     LatencySummary LatencyMs,
     double QueriesPerSecond);
 

@@ -3,7 +3,10 @@ using System.Text.Json;
 namespace Verity.Evaluation.Reports;
 
 /// <summary>The committed quality floor: nDCG@10 per run on one dataset, and how far a run may fall below it.</summary>
-public sealed record Baseline(string Dataset, double Tolerance, IReadOnlyDictionary<string, double> NdcgAt10)
+public sealed record Baseline(
+    string Dataset,
+    double Tolerance,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ndcg_at_10")] IReadOnlyDictionary<string, double> NdcgAt10)
 {
     public static Baseline Load(string path) =>
         JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), ReportWriter.Json)
