@@ -30,10 +30,10 @@ dotnet test Verity.slnx -c Release --no-build -nologo 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
 
 # dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, ..." line per test assembly.
-awk '/(Passed|Failed)! +- Failed:/ {
+awk '/(Passed|Failed|Skipped)! +- Failed:/ {
        for (i = 1; i < NF; i++) { v = $(i + 1); gsub(/,/, "", v);
          if ($i == "Failed:") f += v; else if ($i == "Passed:") p += v; else if ($i == "Skipped:") s += v }
        seen = 1 }
      END { if (!seen) f += 1; printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-if [ "$rc" -eq 0 ] && ! grep -qE '(Passed|Failed)! +- Failed:' "$log"; then rc=1; fi
+if [ "$rc" -eq 0 ] && ! grep -qE '(Passed|Failed|Skipped)! +- Failed:' "$log"; then rc=1; fi
 exit "$rc"
