@@ -3,9 +3,12 @@ namespace Verity.Evaluation.Tests;
 /// <summary>The public datasets beside the repository (<c>../shared/datasets</c>), read in place, never copied.</summary>
 internal static class SharedDatasets
 {
-    public static string Root { get; } = FindRoot();
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
+    private static readonly Lazy<string> LazyRepository = new(FindRepository);
 
-    public static string RepositoryRoot { get; } = FindRepository();
+    public static string Root => LazyRoot.Value;
+
+    public static string RepositoryRoot => LazyRepository.Value;
 
     public static string PathOf(string name) => System.IO.Path.Combine(Root, name);
 
@@ -32,7 +35,17 @@ public sealed class DatasetFactAttribute : FactAttribute
 {
     public DatasetFactAttribute(string dataset)
     {
-        var path = SharedDatasets.PathOf(dataset);
+        string path;
+        try
+        {
+            path = SharedDatasets.PathOf(dataset);
+        }
+        catch (InvalidOperationException e)
+        {
+            Skip = $"needs the {dataset} dataset, but the repository root is unknown: {e.Message}";
+            return;
+        }
+
         if (!File.Exists(System.IO.Path.Combine(path, "corpus.jsonl")))
         {
             Skip = $"needs the {dataset} dataset at {path} (../shared/datasets beside the repository, or VERITY_DATASETS); it is absent here.";

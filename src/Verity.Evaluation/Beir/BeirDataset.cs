@@ -130,14 +130,20 @@ public sealed class BeirDataset
 
     private static JsonElement Parse(string line, string file, int number)
     {
+        JsonElement element;
         try
         {
-            return JsonDocument.Parse(line).RootElement.Clone();
+            using var document = JsonDocument.Parse(line);
+            element = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw new FormatException($"{file} line {number} is not valid JSON: {e.Message}", e);
         }
+
+        return element.ValueKind == JsonValueKind.Object
+            ? element
+            : throw new FormatException($"{file} line {number} is not a JSON object.");
     }
 
     private static string RequiredString(JsonElement element, string name, string file, int number) =>

@@ -11,9 +11,11 @@ public static class RankingMetrics
     public static double NdcgAt(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> judged, int k)
     {
         var dcg = 0.0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Math.Min(k, ranking.Count); i++)
         {
-            if (judged.TryGetValue(ranking[i], out var grade) && grade > 0)
+            // A repeated document keeps its slot but gains nothing (as in RecallAt), so nDCG cannot exceed 1.
+            if (seen.Add(ranking[i]) && judged.TryGetValue(ranking[i], out var grade) && grade > 0)
             {
                 dcg += grade / Math.Log2(i + 2);
             }

@@ -8,9 +8,13 @@ public sealed record Baseline(
     double Tolerance,
     [property: System.Text.Json.Serialization.JsonPropertyName("ndcg_at_10")] IReadOnlyDictionary<string, double> NdcgAt10)
 {
-    public static Baseline Load(string path) =>
-        JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), ReportWriter.Json)
-        ?? throw new FormatException($"{path} is not a baseline file.");
+    public static Baseline Load(string path)
+    {
+        var baseline = JsonSerializer.Deserialize<Baseline>(File.ReadAllText(path), ReportWriter.Json);
+        return baseline is { Dataset: not null, NdcgAt10: not null } && baseline.Tolerance >= 0
+            ? baseline
+            : throw new FormatException($"{path} is not a baseline file: it needs \"dataset\", \"tolerance\" (>= 0) and \"ndcg_at_10\".");
+    }
 }
 
 public static class BaselineGate

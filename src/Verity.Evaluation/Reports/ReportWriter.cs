@@ -82,7 +82,7 @@ public static class ReportWriter
             md.AppendLine();
             md.AppendLine("| questions | answered | citation precision | supported sentences | invalid citations | off-topic questions | off-topic \"I don't know\" | p50 ms | p95 ms |");
             md.AppendLine("|---|---|---|---|---|---|---|---|---|");
-            md.AppendLine(Invariant($"| {a.Questions} | {a.AnsweredRate:P0} | {a.CitationPrecision:P0} | {a.SupportedSentenceShare:P0} | {a.InvalidCitations} | {a.OffTopicQuestions} | {a.OffTopicIdkRate:P0} | {a.LatencyMs.P50:0.00} | {a.LatencyMs.P95:0.00} |"));
+            md.AppendLine(Invariant($"| {a.Questions} | {a.AnsweredRate * 100:0}% | {a.CitationPrecision * 100:0}% | {a.SupportedSentenceShare * 100:0}% | {a.InvalidCitations} | {a.OffTopicQuestions} | {a.OffTopicIdkRate * 100:0}% | {a.LatencyMs.P50:0.00} | {a.LatencyMs.P95:0.00} |"));
         }
 
         if (qualityChart is not null)
