@@ -14,10 +14,20 @@ public interface IIndexStore
     /// embedding model, because vectors of two models must never be compared.</summary>
     Task<IndexGeneration> InitializeAsync(IndexConfiguration configuration, CancellationToken cancellationToken);
 
+    /// <summary>The document, whoever may read it (system use: ingestion decides "unchanged" with it).</summary>
     Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken);
 
-    /// <summary>The normalised text the document's chunks were cut from.</summary>
+    /// <summary>The document if its ACL admits one of <paramref name="principals"/>; null otherwise, exactly as if
+    /// it did not exist.</summary>
+    Task<DocumentRecord?> GetDocumentAsync(
+        string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken);
+
+    /// <summary>The normalised text the document's chunks were cut from (system use, no ACL restriction).</summary>
     Task<string?> GetDocumentTextAsync(string tenantId, string documentId, CancellationToken cancellationToken);
+
+    /// <summary>The normalised text, if the document's ACL admits one of <paramref name="principals"/>.</summary>
+    Task<string?> GetDocumentTextAsync(
+        string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken);
 
     Task<DocumentPage> ListDocumentsAsync(DocumentListQuery query, CancellationToken cancellationToken);
 
@@ -54,6 +64,9 @@ public sealed record DocumentFingerprint(string ContentHash, string ChunkerVersi
 public sealed record DocumentListQuery
 {
     public required string TenantId { get; init; }
+
+    /// <summary>Only documents these principals may read; null for no ACL restriction (system use only).</summary>
+    public IReadOnlyCollection<string>? Principals { get; init; }
     public string? Source { get; init; }
     public int Limit { get; init; } = 100;
 

@@ -34,17 +34,34 @@ internal static class Schema
             media_type      TEXT NOT NULL,
             content_hash    TEXT NOT NULL,
             metadata        TEXT NOT NULL DEFAULT '{}',
+            acl_public      INTEGER NOT NULL DEFAULT 1,
             chunker_version TEXT NOT NULL,
             embedding_model TEXT NOT NULL,
             version         INTEGER NOT NULL,
             chunk_count     INTEGER NOT NULL,
             text_length     INTEGER NOT NULL,
-            body            TEXT NOT NULL,
             created_at      TEXT NOT NULL,
             updated_at      TEXT NOT NULL,
             PRIMARY KEY (tenant_id, id)
         );
         CREATE INDEX IF NOT EXISTS documents_by_source ON documents(tenant_id, source);
+
+        -- Who may read a non-public document: 'user:…', 'group:…' or 'role:…'. Searched inside every query.
+        CREATE TABLE IF NOT EXISTS document_principals (
+            tenant_id   TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            principal   TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, document_id, principal),
+            FOREIGN KEY (tenant_id, document_id) REFERENCES documents(tenant_id, id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS document_bodies (
+            tenant_id   TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            body        TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, document_id),
+            FOREIGN KEY (tenant_id, document_id) REFERENCES documents(tenant_id, id) ON DELETE CASCADE
+        );
 
         CREATE TABLE IF NOT EXISTS chunks (
             id              INTEGER PRIMARY KEY,

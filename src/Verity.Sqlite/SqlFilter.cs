@@ -37,10 +37,29 @@ internal static partial class SqlFilter
             command.Parameters.AddWithValue("$docids", System.Text.Json.JsonSerializer.Serialize(ids));
         }
 
+        if (filter.Principals is { } principals)
+        {
+            sql.Append(" AND ").Append(Acl("d", command, principals));
+        }
+
         return sql.ToString();
     }
 
-    public static bool IsUnfiltered(SearchFilter filter) => filter.Metadata.Count == 0 && filter.DocumentIds is null;
+    /// <summary>The ACL condition on a documents row aliased <paramref name="alias"/>: public, or naming one of the
+    /// caller's principals.</summary>
+    public static string Acl(string alias, SqliteCommand command, IReadOnlyCollection<string> principals)
+    {
+        command.Parameters.AddWithValue("$principals", System.Text.Json.JsonSerializer.Serialize(principals));
+        return $"""
+            ({alias}.acl_public = 1 OR EXISTS (
+                SELECT 1 FROM document_principals p
+                WHERE p.tenant_id = {alias}.tenant_id AND p.document_id = {alias}.id
+                  AND p.principal IN (SELECT value FROM json_each($principals))))
+            """;
+    }
+
+    public static bool IsUnfiltered(SearchFilter filter) =>
+        filter.Metadata.Count == 0 && filter.DocumentIds is null && filter.Principals is null;
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex MetadataKey();

@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Verity.Core;
 using Verity.Core.Model;
+using Verity.Core.Security;
 
 namespace Verity.Sqlite;
 
@@ -105,22 +106,44 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         }
     }
 
-    public async Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken)
+    public Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken) =>
+        GetDocumentCoreAsync(tenantId, documentId, null, cancellationToken);
+
+    public Task<DocumentRecord?> GetDocumentAsync(
+        string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken) =>
+        GetDocumentCoreAsync(tenantId, documentId, principals, cancellationToken);
+
+    public Task<string?> GetDocumentTextAsync(string tenantId, string documentId, CancellationToken cancellationToken) =>
+        GetDocumentTextCoreAsync(tenantId, documentId, null, cancellationToken);
+
+    public Task<string?> GetDocumentTextAsync(
+        string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken) =>
+        GetDocumentTextCoreAsync(tenantId, documentId, principals, cancellationToken);
+
+    private async Task<DocumentRecord?> GetDocumentCoreAsync(
+        string tenantId, string documentId, IReadOnlyCollection<string>? principals, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {DocumentColumns} FROM documents WHERE tenant_id = $tenant AND id = $id";
+        var acl = principals is null ? "" : " AND " + SqlFilter.Acl("d", command, principals);
+        command.CommandText = $"SELECT {DocumentColumns} FROM documents d WHERE d.tenant_id = $tenant AND d.id = $id{acl}";
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$id", documentId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDocument(reader) : null;
     }
 
-    public async Task<string?> GetDocumentTextAsync(string tenantId, string documentId, CancellationToken cancellationToken)
+    private async Task<string?> GetDocumentTextCoreAsync(
+        string tenantId, string documentId, IReadOnlyCollection<string>? principals, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM documents WHERE tenant_id = $tenant AND id = $id";
+        var acl = principals is null ? "" : " AND " + SqlFilter.Acl("d", command, principals);
+        command.CommandText = $"""
+            SELECT b.body FROM documents d
+            JOIN document_bodies b ON b.tenant_id = d.tenant_id AND b.document_id = d.id
+            WHERE d.tenant_id = $tenant AND d.id = $id{acl}
+            """;
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$id", documentId);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
@@ -135,21 +158,26 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {DocumentColumns} FROM documents WHERE tenant_id = $tenant");
+        var sql = new StringBuilder($"SELECT {DocumentColumns} FROM documents d WHERE d.tenant_id = $tenant");
         command.Parameters.AddWithValue("$tenant", query.TenantId);
         if (query.Source is not null)
         {
-            sql.Append(" AND source = $source");
+            sql.Append(" AND d.source = $source");
             command.Parameters.AddWithValue("$source", query.Source);
         }
 
         if (query.After is not null)
         {
-            sql.Append(" AND id > $after");
+            sql.Append(" AND d.id > $after");
             command.Parameters.AddWithValue("$after", DecodeCursor(query.After));
         }
 
-        sql.Append(" ORDER BY id LIMIT $limit");
+        if (query.Principals is { } principals)
+        {
+            sql.Append(" AND ").Append(SqlFilter.Acl("d", command, principals));
+        }
+
+        sql.Append(" ORDER BY d.id LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
 
@@ -207,16 +235,21 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
             await using (var upsert = connection.CreateCommand())
             {
                 upsert.CommandText = """
-                    INSERT INTO documents(tenant_id, id, title, uri, source, media_type, content_hash, metadata,
-                        chunker_version, embedding_model, version, chunk_count, text_length, body, created_at, updated_at)
-                    VALUES ($tenant, $id, $title, $uri, $source, $media, $hash, $metadata,
-                        $chunker, $model, 1, $chunks, $length, $body, $now, $now)
+                    INSERT INTO documents(tenant_id, id, title, uri, source, media_type, content_hash, metadata, acl_public,
+                        chunker_version, embedding_model, version, chunk_count, text_length, created_at, updated_at)
+                    VALUES ($tenant, $id, $title, $uri, $source, $media, $hash, $metadata, $public,
+                        $chunker, $model, 1, $chunks, $length, $now, $now)
                     ON CONFLICT(tenant_id, id) DO UPDATE SET
                         title = excluded.title, uri = excluded.uri, source = excluded.source, media_type = excluded.media_type,
-                        content_hash = excluded.content_hash, metadata = excluded.metadata,
+                        content_hash = excluded.content_hash, metadata = excluded.metadata, acl_public = excluded.acl_public,
                         chunker_version = excluded.chunker_version, embedding_model = excluded.embedding_model,
                         version = documents.version + 1, chunk_count = excluded.chunk_count,
-                        text_length = excluded.text_length, body = excluded.body, updated_at = excluded.updated_at
+                        text_length = excluded.text_length, updated_at = excluded.updated_at;
+                    INSERT INTO document_bodies(tenant_id, document_id, body) VALUES ($tenant, $id, $body)
+                    ON CONFLICT(tenant_id, document_id) DO UPDATE SET body = excluded.body;
+                    DELETE FROM document_principals WHERE tenant_id = $tenant AND document_id = $id;
+                    INSERT INTO document_principals(tenant_id, document_id, principal)
+                    SELECT DISTINCT $tenant, $id, value FROM json_each($principals)
                     """;
                 upsert.Parameters.AddWithValue("$tenant", document.TenantId);
                 upsert.Parameters.AddWithValue("$id", document.Id);
@@ -231,6 +264,8 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
                 upsert.Parameters.AddWithValue("$chunks", chunks.Count);
                 upsert.Parameters.AddWithValue("$length", text.Length);
                 upsert.Parameters.AddWithValue("$body", text);
+                upsert.Parameters.AddWithValue("$public", document.Acl.IsPublic ? 1 : 0);
+                upsert.Parameters.AddWithValue("$principals", JsonSerializer.Serialize(document.Acl.Principals));
                 upsert.Parameters.AddWithValue("$now", now);
                 await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -408,8 +443,9 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
     }
 
     private const string DocumentColumns = """
-        tenant_id, id, title, uri, source, media_type, content_hash, metadata, chunker_version, embedding_model,
-        version, chunk_count, text_length, created_at, updated_at
+        d.tenant_id, d.id, d.title, d.uri, d.source, d.media_type, d.content_hash, d.metadata, d.chunker_version,
+        d.embedding_model, d.version, d.chunk_count, d.text_length, d.created_at, d.updated_at, d.acl_public,
+        (SELECT json_group_array(principal) FROM document_principals p WHERE p.tenant_id = d.tenant_id AND p.document_id = d.id)
         """;
 
     private const string ChunkColumns = "c.id, c.document_id, c.ordinal, cc.text, cc.heading_path, d.title, d.uri";
@@ -431,7 +467,20 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         TextLength = reader.GetInt64(12),
         CreatedAt = ParseTimestamp(reader.GetString(13)),
         UpdatedAt = ParseTimestamp(reader.GetString(14)),
+        Acl = ReadAcl(reader.GetInt64(15) == 1, reader.GetString(16)),
     };
+
+    private static DocumentAcl ReadAcl(bool isPublic, string principalsJson)
+    {
+        if (isPublic)
+        {
+            return DocumentAcl.Public;
+        }
+
+        var principals = JsonSerializer.Deserialize<string[]>(principalsJson, Json) ?? [];
+        string[] Of(string prefix) => principals.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Select(p => p[prefix.Length..]).Order(StringComparer.Ordinal).ToArray();
+        return new DocumentAcl { IsPublic = false, Users = Of("user:"), Groups = Of("group:"), Roles = Of("role:") };
+    }
 
     private static IndexedChunk ReadChunk(SqliteDataReader reader) => new()
     {

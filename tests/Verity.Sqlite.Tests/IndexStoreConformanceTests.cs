@@ -9,7 +9,7 @@ namespace Verity.Sqlite.Tests;
 /// What every <see cref="IIndexStore"/> must do, whatever it is built on. A store's test class derives from this
 /// suite and supplies <see cref="CreateStore"/>; every test gets its own empty storage.
 /// </summary>
-public abstract class IndexStoreConformanceTests : IAsyncLifetime
+public abstract partial class IndexStoreConformanceTests : IAsyncLifetime
 {
     protected const string TenantA = "tenant-a";
     protected const string TenantB = "tenant-b";

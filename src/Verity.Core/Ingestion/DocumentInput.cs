@@ -15,6 +15,9 @@ public sealed record DocumentInput
     public required string MediaType { get; init; }
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>Who may read the document within its tenant; public when not given.</summary>
+    public Security.DocumentAcl? Acl { get; init; }
+
     /// <summary>Used for the title when neither the caller nor the content gives one.</summary>
     public string? FallbackTitle { get; init; }
 }

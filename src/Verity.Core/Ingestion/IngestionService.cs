@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Verity.Core.Chunking;
 using Verity.Core.Documents;
 using Verity.Core.Model;
+using Verity.Core.Security;
 using Verity.Core.Text;
 
 namespace Verity.Core.Ingestion;
@@ -83,6 +84,7 @@ public sealed class IngestionService
         var files = EnumerateFiles(fullRoot, out var ignored);
         var known = await _store.GetFingerprintsAsync(tenantId, source, cancellationToken).ConfigureAwait(false);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var aclCache = new Dictionary<string, DocumentAcl?>(StringComparer.Ordinal);
         var failures = new List<SyncFailure>();
         int added = 0, updated = 0, unchanged = 0, embedded = 0, done = 0;
 
@@ -95,6 +97,7 @@ public sealed class IngestionService
             try
             {
                 var input = await ReadFileAsync(file, relative, tenantId, source, cancellationToken).ConfigureAwait(false);
+                input = input with { Acl = await AclSidecar.ForFileAsync(fullRoot, file, aclCache, cancellationToken).ConfigureAwait(false) };
                 var fingerprint = Fingerprint(input);
                 if (!known.ContainsKey(relative))
                 {
@@ -225,7 +228,8 @@ public sealed class IngestionService
 
         var text = TextNormalizer.Normalize(input.Text);
         var metadata = input.Metadata ?? DocumentRecord.EmptyMetadata;
-        var shape = $"{input.MediaType}\n{input.Title}\n{input.FallbackTitle}\n{input.Uri}";
+        var acl = input.Acl ?? DocumentAcl.Public;
+        var shape = $"{input.MediaType}\n{input.Title}\n{input.FallbackTitle}\n{input.Uri}\n{acl.Canonical}";
         return new Fingerprinted(text, metadata, ContentHash.Compute(text, shape, metadata));
     }
 
@@ -284,6 +288,7 @@ public sealed class IngestionService
                 MediaType = input.MediaType,
                 ContentHash = prepared.Hash,
                 Metadata = prepared.Metadata,
+                Acl = input.Acl ?? DocumentAcl.Public,
                 ChunkerVersion = _chunker.Version,
                 EmbeddingModel = _embeddingModel,
                 ChunkCount = records.Count,

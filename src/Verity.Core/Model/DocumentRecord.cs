@@ -16,6 +16,9 @@ public sealed record DocumentRecord
     public required string MediaType { get; init; }
     public required string ContentHash { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
+
+    /// <summary>Who may read the document within its tenant.</summary>
+    public Security.DocumentAcl Acl { get; init; } = Security.DocumentAcl.Public;
     public required string ChunkerVersion { get; init; }
     public required string EmbeddingModel { get; init; }
 

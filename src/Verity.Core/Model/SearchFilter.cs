@@ -11,6 +11,11 @@ public sealed record SearchFilter
     /// <summary>When set, only chunks of these documents are searched.</summary>
     public IReadOnlyCollection<string>? DocumentIds { get; init; }
 
+    /// <summary>The caller's principals: only documents whose ACL is public or names one of them are searched.
+    /// Null means no ACL restriction, which only system work (ingestion, evaluation) may use; every request made on
+    /// behalf of a caller sets it.</summary>
+    public IReadOnlyCollection<string>? Principals { get; init; }
+
     public static SearchFilter ForTenant(string tenantId) => new() { TenantId = tenantId };
 }
 
