@@ -11,7 +11,8 @@ public sealed class VerityServerFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; } =
         Path.Combine(Path.GetTempPath(), "verity-server-tests", Guid.NewGuid().ToString("N"));
 
-    public Dictionary<string, string?> Settings { get; } = new();
+    /// <summary>Extra settings; unless a test sets <c>Auth:Anonymous</c> (or a signing key), the server runs anonymous.</summary>
+    public Dictionary<string, string?> Settings { get; } = new() { ["Auth:Anonymous"] = "true" };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

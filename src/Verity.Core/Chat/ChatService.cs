@@ -12,6 +12,9 @@ public sealed record ChatRequest
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public int? TopK { get; init; }
     public IReadOnlyDictionary<string, string>? Filters { get; init; }
+
+    /// <summary>The caller's principals (see <see cref="SearchRequest.Principals"/>).</summary>
+    public IReadOnlyCollection<string>? Principals { get; init; }
 }
 
 /// <param name="Sources">The retrieved chunks, numbered from 1 in this order; citations <c>[n]</c> point here.</param>
@@ -41,6 +44,7 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator)
                 Mode = request.Mode,
                 TopK = request.TopK ?? DefaultSources,
                 Filters = request.Filters,
+                Principals = request.Principals,
             },
             cancellationToken).ConfigureAwait(false);
 

@@ -10,6 +10,10 @@ public sealed record SearchRequest
     public int? TopK { get; init; }
     public IReadOnlyDictionary<string, string>? Filters { get; init; }
 
+    /// <summary>The caller's principals; only documents whose ACL admits one of them are searched. Null only for
+    /// system work (evaluation), never for a request made on behalf of a caller.</summary>
+    public IReadOnlyCollection<string>? Principals { get; init; }
+
     /// <summary>Highlighted excerpts cost a pass over every result's text; callers that only rank can skip them.</summary>
     public bool IncludeExcerpts { get; init; } = true;
 }

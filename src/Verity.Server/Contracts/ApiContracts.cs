@@ -54,7 +54,8 @@ public sealed record DocumentRequestBody(
     string? Text,
     string? Uri,
     string? MediaType,
-    Dictionary<string, string>? Metadata);
+    Dictionary<string, string>? Metadata,
+    System.Text.Json.JsonElement? Acl = null);
 
 public sealed record DocumentWriteResponse(string Id, string Status, long Version, int Chunks);
 
@@ -70,6 +71,8 @@ public sealed record DocumentSummaryDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
+public sealed record AclDto(bool Public, IReadOnlyList<string> Users, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles);
+
 public sealed record DocumentDetailDto(
     string Id,
     string Title,
@@ -77,6 +80,7 @@ public sealed record DocumentDetailDto(
     string Source,
     string MediaType,
     IReadOnlyDictionary<string, string> Metadata,
+    AclDto Acl,
     string ContentHash,
     long Version,
     int ChunkCount,
@@ -116,6 +120,7 @@ public static class Mapping
         d.Id, d.Title, d.Uri, d.Source, d.MediaType, d.Metadata, d.Version, d.ChunkCount, d.CreatedAt, d.UpdatedAt);
 
     public static DocumentDetailDto ToDetail(this DocumentRecord d, string text) => new(
-        d.Id, d.Title, d.Uri, d.Source, d.MediaType, d.Metadata, d.ContentHash, d.Version, d.ChunkCount,
+        d.Id, d.Title, d.Uri, d.Source, d.MediaType, d.Metadata,
+        new AclDto(d.Acl.IsPublic, d.Acl.Users, d.Acl.Groups, d.Acl.Roles), d.ContentHash, d.Version, d.ChunkCount,
         d.ChunkerVersion, d.EmbeddingModel, d.CreatedAt, d.UpdatedAt, text);
 }

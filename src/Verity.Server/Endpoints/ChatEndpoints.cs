@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Verity.Core.Chat;
 using Verity.Core.Model;
 using Verity.Server.Contracts;
-using Verity.Server.Infrastructure;
+using Verity.Server.Security;
 
 namespace Verity.Server.Endpoints;
 
@@ -15,6 +15,7 @@ public static class ChatEndpoints
             .WithName("Chat")
             .WithSummary("Answer a question from the indexed documents, citing the sources as [n].")
             .WithTags("Chat")
+            .RequireAuthorization(AuthSetup.ReadPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -22,11 +23,13 @@ public static class ChatEndpoints
     public static async Task<Ok<ChatResponseBody>> ChatAsync(
         ChatRequestBody body, ChatService chat, HttpContext context, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(context);
         var result = await chat.AskAsync(
             new ChatRequest
             {
                 Question = body.Question ?? body.Query ?? "",
-                TenantId = Caller.TenantOf(context),
+                TenantId = caller.TenantId,
+                Principals = caller.Principals,
                 Mode = body.Mode ?? SearchMode.Hybrid,
                 TopK = body.TopK,
                 Filters = body.Filters,

@@ -4,7 +4,8 @@ using Verity.Core;
 using Verity.Core.Documents;
 using Verity.Core.Ingestion;
 using Verity.Server.Contracts;
-using Verity.Server.Infrastructure;
+using Verity.Core.Security;
+using Verity.Server.Security;
 
 namespace Verity.Server.Endpoints;
 
@@ -18,12 +19,13 @@ public static partial class DocumentEndpoints
 
     public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/documents").WithTags("Documents");
+        var group = app.MapGroup("/v1/documents").WithTags("Documents").RequireAuthorization(AuthSetup.ReadPolicy);
         group.MapPost("/", PutDocumentAsync)
             .WithName("PutDocument")
             .WithSummary("Add a document, or replace the one with the same id; returns its id.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireAuthorization(AuthSetup.WritePolicy);
         group.MapGet("/", ListDocumentsAsync)
             .WithName("ListDocuments")
             .WithSummary("List documents, ordered by id, a page at a time.");
@@ -32,23 +34,36 @@ public static partial class DocumentEndpoints
             .WithSummary("A document's metadata and normalised text.");
         group.MapDelete("/{**id}", DeleteDocumentAsync)
             .WithName("DeleteDocument")
-            .WithSummary("Remove a document and all its chunks.");
+            .WithSummary("Remove a document and all its chunks.")
+            .RequireAuthorization(AuthSetup.WritePolicy);
         return app;
     }
 
-    public static async Task<Results<Created<DocumentWriteResponse>, Ok<DocumentWriteResponse>, ValidationProblem>> PutDocumentAsync(
-        DocumentRequestBody body, IngestionService ingestion, HttpContext context, CancellationToken cancellationToken)
+    public static async Task<Results<Created<DocumentWriteResponse>, Ok<DocumentWriteResponse>, ValidationProblem, ProblemHttpResult>> PutDocumentAsync(
+        DocumentRequestBody body, IngestionService ingestion, IIndexStore store, HttpContext context, CancellationToken cancellationToken)
     {
         var errors = Validate(body);
+        var acl = ParseAcl(body.Acl, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid document");
         }
 
+        // Replacing a document is reading its id: a caller may only replace what it may read.
+        var caller = Caller.Of(context);
+        if (body.Id is not null
+            && await store.GetDocumentAsync(caller.TenantId, body.Id, cancellationToken) is not null
+            && await store.GetDocumentAsync(caller.TenantId, body.Id, caller.Principals, cancellationToken) is null)
+        {
+            return TypedResults.Problem(
+                "This document id cannot be written by this caller.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
         var outcome = await ingestion.IngestAsync(
             new DocumentInput
             {
-                TenantId = Caller.TenantOf(context),
+                TenantId = caller.TenantId,
+                Acl = acl,
                 Id = body.Id,
                 Title = body.Title,
                 Text = body.Text!,
@@ -75,8 +90,9 @@ public static partial class DocumentEndpoints
             throw new InvalidRequestException("limit must be between 1 and 1000.", "limit");
         }
 
+        var caller = Caller.Of(context);
         var page = await store.ListDocumentsAsync(
-            new DocumentListQuery { TenantId = Caller.TenantOf(context), Limit = limit ?? 100, After = after, Source = source },
+            new DocumentListQuery { TenantId = caller.TenantId, Principals = caller.Principals, Limit = limit ?? 100, After = after, Source = source },
             cancellationToken);
         return TypedResults.Ok(new DocumentListResponse(page.Documents.Select(d => d.ToSummary()).ToList(), page.Next));
     }
@@ -84,17 +100,66 @@ public static partial class DocumentEndpoints
     public static async Task<Ok<DocumentDetailDto>> GetDocumentAsync(
         string id, IIndexStore store, HttpContext context, CancellationToken cancellationToken)
     {
-        var tenant = Caller.TenantOf(context);
-        var document = await store.GetDocumentAsync(tenant, id, cancellationToken) ?? throw NotFound(id);
-        var text = await store.GetDocumentTextAsync(tenant, id, cancellationToken) ?? throw NotFound(id);
+        var caller = Caller.Of(context);
+        var document = await store.GetDocumentAsync(caller.TenantId, id, caller.Principals, cancellationToken) ?? throw NotFound(id);
+        var text = await store.GetDocumentTextAsync(caller.TenantId, id, caller.Principals, cancellationToken) ?? throw NotFound(id);
         return TypedResults.Ok(document.ToDetail(text));
     }
 
     public static async Task<NoContent> DeleteDocumentAsync(
-        string id, IIndexStore store, HttpContext context, CancellationToken cancellationToken) =>
-        await store.DeleteDocumentAsync(Caller.TenantOf(context), id, cancellationToken)
+        string id, IIndexStore store, HttpContext context, CancellationToken cancellationToken)
+    {
+        // A document the caller may not read does not exist for it, so it cannot be deleted either.
+        var caller = Caller.Of(context);
+        return await store.GetDocumentAsync(caller.TenantId, id, caller.Principals, cancellationToken) is not null
+            && await store.DeleteDocumentAsync(caller.TenantId, id, cancellationToken)
             ? TypedResults.NoContent()
             : throw NotFound(id);
+    }
+
+    /// <summary><c>"public"</c> (or absent) → public within the tenant; <c>{"users": [], "groups": [], "roles": []}</c>
+    /// → only those principals.</summary>
+    internal static DocumentAcl ParseAcl(System.Text.Json.JsonElement? acl, Dictionary<string, string[]> errors)
+    {
+        if (acl is not { } element || element.ValueKind == System.Text.Json.JsonValueKind.Null
+            || (element.ValueKind == System.Text.Json.JsonValueKind.String && element.GetString() == "public"))
+        {
+            return DocumentAcl.Public;
+        }
+
+        const string Message = "acl must be \"public\" or an object with string arrays users, groups and roles (each name 1–256 characters).";
+        if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            errors["acl"] = [Message];
+            return DocumentAcl.Public;
+        }
+
+        string[]? Names(string property)
+        {
+            if (!element.TryGetProperty(property, out var value) || value.ValueKind == System.Text.Json.JsonValueKind.Null)
+            {
+                return [];
+            }
+
+            if (value.ValueKind != System.Text.Json.JsonValueKind.Array
+                || value.EnumerateArray().Any(v => v.ValueKind != System.Text.Json.JsonValueKind.String || v.GetString()!.Length is 0 or > 256))
+            {
+                return null;
+            }
+
+            return value.EnumerateArray().Select(v => v.GetString()!).Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        var (users, groups, roles) = (Names("users"), Names("groups"), Names("roles"));
+        var unknown = element.EnumerateObject().Any(p => p.Name is not ("users" or "groups" or "roles"));
+        if (users is null || groups is null || roles is null || unknown)
+        {
+            errors["acl"] = [Message];
+            return DocumentAcl.Public;
+        }
+
+        return new DocumentAcl { IsPublic = false, Users = users, Groups = groups, Roles = roles };
+    }
 
     private static ResourceNotFoundException NotFound(string id) => new($"There is no document with id '{id}'.");
 

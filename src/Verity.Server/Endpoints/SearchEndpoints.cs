@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Verity.Core.Model;
 using Verity.Core.Retrieval;
 using Verity.Server.Contracts;
-using Verity.Server.Infrastructure;
+using Verity.Server.Security;
 
 namespace Verity.Server.Endpoints;
 
@@ -14,6 +14,7 @@ public static class SearchEndpoints
             .WithName("Search")
             .WithSummary("Hybrid (default), dense or lexical search over the indexed chunks.")
             .WithTags("Search")
+            .RequireAuthorization(AuthSetup.ReadPolicy)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -21,11 +22,13 @@ public static class SearchEndpoints
     public static async Task<Ok<SearchResponseBody>> SearchAsync(
         SearchRequestBody body, Retriever retriever, HttpContext context, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(context);
         var response = await retriever.SearchAsync(
             new SearchRequest
             {
                 Query = body.Query ?? "",
-                TenantId = Caller.TenantOf(context),
+                TenantId = caller.TenantId,
+                Principals = caller.Principals,
                 Mode = body.Mode ?? SearchMode.Hybrid,
                 TopK = body.TopK,
                 Filters = body.Filters,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Verity.Core;
+using Verity.Server.Security;
 using Verity.Sqlite;
 
 namespace Verity.Server.Infrastructure;
@@ -45,6 +46,7 @@ public static class ServerSetup
         var services = builder.Services;
         services.AddVerityServices(configuration);
         services.AddHostedService<IndexInitializer>();
+        services.AddVerityAuth(configuration);
 
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Verity:Server")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
@@ -79,6 +81,8 @@ public static class ServerSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Verity API"));
         return app;
