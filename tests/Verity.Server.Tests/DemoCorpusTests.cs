@@ -13,12 +13,18 @@ namespace Verity.Server.Tests;
 /// "I don't know". Prints the figures so a regression shows as a number, not just a red test.</summary>
 public sealed class DemoCorpusTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly VerityServerFactory _factory = new();
+    private const string Restricted = "restricted/";
+
+    /// <summary>Every group the demo's ACL sidecars name: a caller who may read everything.</summary>
+    private static readonly string[] AllGroups =
+        ["executives", "remuneration-committee", "engineering-leadership", "sre", "security", "project-heron", "people-managers", "people-partners"];
+
+    private readonly VerityServerFactory _factory = TestTokens.AuthenticatedFactory();
 
     [Fact]
     public async Task Chat_DemoQuestions_FindTheirDocumentAndAnswerGrounded()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateClient().WithToken(TestTokens.Create(user: "carol", groups: AllGroups));
         var ingestion = _factory.Services.GetRequiredService<IngestionService>();
         var stopwatch = Stopwatch.StartNew();
         var first = await ingestion.SyncDirectoryAsync(RepositoryPaths.DemoCorpus, Tenants.Default, null, CancellationToken.None);
@@ -69,6 +75,31 @@ public sealed class DemoCorpusTests(ITestOutputHelper output) : IDisposable
         Assert.True(grounded >= questions.Count * 0.8, $"grounded {grounded}/{questions.Count} is below 80%");
         Assert.True(containsFact >= questions.Count * 0.5, $"answers containing the fact {containsFact}/{questions.Count} is below 50%");
         Assert.True(refused >= unanswerable.Count * 0.8, $"only {refused}/{unanswerable.Count} unanswerable questions got \"I don't know\"");
+    }
+
+    [Fact]
+    public async Task Chat_RestrictedQuestionsFromStaff_NeverRevealRestrictedDocuments()
+    {
+        await _factory.Services.GetRequiredService<IngestionService>().SyncDirectoryAsync(RepositoryPaths.DemoCorpus, Tenants.Default, null, CancellationToken.None);
+        using var staff = _factory.CreateClient().WithToken(TestTokens.Create(user: "erin", groups: ["engineering"]));
+        var restricted = ReadJsonLines("questions.jsonl").Where(q => q.GetProperty("expected").GetString()!.StartsWith(Restricted, StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(restricted);
+
+        foreach (var q in restricted)
+        {
+            var question = q.GetProperty("question").GetString()!;
+            var chat = await (await staff.PostAsJsonAsync("/v1/chat", new { question })).ReadJsonAsync();
+            Assert.DoesNotContain(chat.GetProperty("sources").EnumerateArray(), s => s.GetProperty("document_id").GetString()!.StartsWith(Restricted, StringComparison.Ordinal));
+            Assert.DoesNotContain(q.GetProperty("answer_contains").GetString()!, chat.GetProperty("answer").GetString()!, StringComparison.OrdinalIgnoreCase);
+
+            var search = await (await staff.PostAsJsonAsync("/v1/search", new { query = question, top_k = 100 })).ReadJsonAsync();
+            Assert.DoesNotContain(search.GetProperty("results").EnumerateArray(), r => r.GetProperty("document_id").GetString()!.StartsWith(Restricted, StringComparison.Ordinal));
+        }
+
+        var listing = await (await staff.GetAsync("/v1/documents?limit=1000")).ReadJsonAsync();
+        Assert.DoesNotContain(listing.GetProperty("documents").EnumerateArray(), d => d.GetProperty("id").GetString()!.StartsWith(Restricted, StringComparison.Ordinal));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await staff.GetAsync("/v1/documents/restricted/project-heron-acquisition-plan.md")).StatusCode);
+        output.WriteLine($"staff asked {restricted.Count} restricted-document questions through chat and search: no restricted source, fact or listing");
     }
 
     private static string Rate(int n, int total) => $"{n}/{total} ({100.0 * n / total:0}%)";

@@ -4,20 +4,28 @@ using Verity.Core.Security;
 namespace Verity.Core.Ingestion;
 
 /// <summary>
-/// Folder ingestion takes document ACLs from <c>.acl.json</c> files: one in a folder applies to every file in it
-/// and below, unless a deeper folder has its own. Content: <c>"public"</c>, or
-/// <c>{"users": [...], "groups": [...], "roles": [...]}</c>. Files without one anywhere above are public within
-/// the tenant.
+/// Folder ingestion takes document ACLs from sidecar files: <c>report.md.acl.json</c> beside a file applies to
+/// it; <c>.acl.json</c> in a folder applies to every file in it and below that has no closer one. Content:
+/// <c>"public"</c>, or <c>{"users": [...], "groups": [...], "roles": [...]}</c>. Files without one anywhere above
+/// are public within the tenant.
 /// </summary>
 public static class AclSidecar
 {
     public const string FileName = ".acl.json";
+
+    public static bool IsSidecar(string path) => path.EndsWith(FileName, StringComparison.OrdinalIgnoreCase);
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     public static async Task<DocumentAcl> ForFileAsync(
         string root, string file, Dictionary<string, DocumentAcl?> cache, CancellationToken cancellationToken)
     {
+        var own = file + FileName;
+        if (File.Exists(own))
+        {
+            return Parse(await File.ReadAllTextAsync(own, cancellationToken).ConfigureAwait(false), own);
+        }
+
         for (var dir = Path.GetDirectoryName(file); dir is not null && dir.StartsWith(root, StringComparison.Ordinal); dir = Path.GetDirectoryName(dir))
         {
             if (!cache.TryGetValue(dir, out var acl))

@@ -207,7 +207,7 @@ public sealed class IngestionService
             .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
             .ToList();
         var supported = all.Where(f => MediaTypes.FromExtension(f) is not null).Order(StringComparer.Ordinal).ToList();
-        ignored = all.Count - supported.Count;
+        ignored = all.Count(f => MediaTypes.FromExtension(f) is null && !AclSidecar.IsSidecar(f));
         return supported;
     }
 
