@@ -11,8 +11,13 @@ public sealed class VerityServerFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; } =
         Path.Combine(Path.GetTempPath(), "verity-server-tests", Guid.NewGuid().ToString("N"));
 
-    /// <summary>Extra settings; unless a test sets <c>Auth:Anonymous</c> (or a signing key), the server runs anonymous.</summary>
-    public Dictionary<string, string?> Settings { get; } = new() { ["Auth:Anonymous"] = "true" };
+    /// <summary>Extra settings. Unless a test changes them, the server runs anonymous and without rate limits (tests
+    /// send bursts no client would); RateLimitTests turn the limits on.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Auth:Anonymous"] = "true",
+        ["Verity:RateLimits:Enabled"] = "false",
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

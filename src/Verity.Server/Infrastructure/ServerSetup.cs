@@ -47,6 +47,7 @@ public static class ServerSetup
         services.AddVerityServices(configuration);
         services.AddHostedService<IndexInitializer>();
         services.AddVerityAuth(configuration);
+        services.AddVerityRateLimits(configuration);
 
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Verity:Server")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
@@ -82,6 +83,12 @@ public static class ServerSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        // After authentication, so budgets are per caller; Verity:RateLimits:Enabled=false leaves no limiter.
+        if (app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>>().Value.GlobalLimiter is not null)
+        {
+            app.UseRateLimiter();
+        }
+
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Verity API"));
