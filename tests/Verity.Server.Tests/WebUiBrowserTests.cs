@@ -96,6 +96,33 @@ public sealed class WebUiBrowserTests : IAsyncLifetime
         Assert.Contains("at least one word", await page.InnerTextAsync("#error"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuthenticatedServer_AsksForATokenThenAnswersWithIt()
+    {
+        using var factory = TestTokens.AuthenticatedFactory();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        using var client = factory.CreateClient();
+        var editor = TestTokens.Create(user: "ed", roles: ["editor"]);
+        using (var writer = factory.CreateClient().WithToken(editor))
+        {
+            (await writer.PostAsJsonAsync("/v1/documents", new { id = "kb/printing", text = "Colour printing is limited to 200 pages per month." })).EnsureSuccessStatusCode();
+        }
+
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(client.BaseAddress!.ToString());
+        await page.FillAsync("#question", "How many colour pages may I print per month?");
+        await page.ClickAsync("#submit");
+        await page.WaitForFunctionAsync("() => document.getElementById('error').textContent.length > 0");
+        Assert.Contains("access token", await page.InnerTextAsync("#error"), StringComparison.Ordinal);
+
+        await page.FillAsync("#token", TestTokens.Create(user: "ann"));
+        await page.DispatchEventAsync("#token", "change");
+        await page.ClickAsync("#submit");
+        await page.WaitForSelectorAsync("#answer[style*='block']");
+        Assert.Contains("200 pages", await page.InnerTextAsync("#answer-text"), StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)
