@@ -90,6 +90,33 @@ internal static class Schema
 
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(title, heading, body, tokenize = 'porter unicode61');
 
+        -- Append-only: one row per audited request, read per tenant by time. The triggers refuse every UPDATE and
+        -- DELETE (and REPLACE), whoever issues them; at is ISO 8601 UTC with seven fractional digits, so text order is time order.
+        CREATE TABLE IF NOT EXISTS audit_log (
+            id          INTEGER PRIMARY KEY,
+            tenant_id   TEXT NOT NULL,
+            user_id     TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            action      TEXT NOT NULL,
+            query       TEXT,
+            chunk_ids   TEXT NOT NULL DEFAULT '[]',
+            answer_hash TEXT,
+            document_id TEXT,
+            latency_ms  REAL NOT NULL,
+            outcome     TEXT NOT NULL,
+            status_code INTEGER NOT NULL,
+            guardrails  TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX IF NOT EXISTS audit_log_by_tenant_time ON audit_log(tenant_id, at);
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        -- INSERT OR REPLACE deletes the row it replaces without firing delete triggers: refuse reusing an id.
+        CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+        WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '1');
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
         """;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Verity.Core.Audit;
 using Verity.Core.Chat;
 using Verity.Core.Model;
 using Verity.Server.Contracts;
@@ -16,6 +17,7 @@ public static class ChatEndpoints
             .WithSummary("Answer a question from the indexed documents, citing the sources as [n].")
             .WithTags("Chat")
             .RequireAuthorization(AuthSetup.ReadPolicy)
+            .Audited(AuditActions.Chat)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Verity.Core;
+using Verity.Core.Audit;
 using Verity.Core.Documents;
 using Verity.Core.Ingestion;
 using Verity.Server.Contracts;
@@ -25,17 +26,21 @@ public static partial class DocumentEndpoints
             .WithSummary("Add a document, or replace the one with the same id; returns its id.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireAuthorization(AuthSetup.WritePolicy);
+            .RequireAuthorization(AuthSetup.WritePolicy)
+            .Audited(AuditActions.DocumentPut);
         group.MapGet("/", ListDocumentsAsync)
             .WithName("ListDocuments")
-            .WithSummary("List documents, ordered by id, a page at a time.");
+            .WithSummary("List documents, ordered by id, a page at a time.")
+            .Audited(AuditActions.DocumentList);
         group.MapGet("/{**id}", GetDocumentAsync)
             .WithName("GetDocument")
-            .WithSummary("A document's metadata and normalised text.");
+            .WithSummary("A document's metadata and normalised text.")
+            .Audited(AuditActions.DocumentGet);
         group.MapDelete("/{**id}", DeleteDocumentAsync)
             .WithName("DeleteDocument")
             .WithSummary("Remove a document and all its chunks.")
-            .RequireAuthorization(AuthSetup.WritePolicy);
+            .RequireAuthorization(AuthSetup.WritePolicy)
+            .Audited(AuditActions.DocumentDelete);
         return app;
     }
 

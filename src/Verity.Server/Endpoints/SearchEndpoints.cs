@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Verity.Core.Audit;
 using Verity.Core.Model;
 using Verity.Core.Retrieval;
 using Verity.Server.Contracts;
@@ -15,6 +16,7 @@ public static class SearchEndpoints
             .WithSummary("Hybrid (default), dense or lexical search over the indexed chunks.")
             .WithTags("Search")
             .RequireAuthorization(AuthSetup.ReadPolicy)
+            .Audited(AuditActions.Search)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Verity.Core;
+using Verity.Server.Audit;
 using Verity.Server.Security;
 using Verity.Sqlite;
 
@@ -47,6 +48,7 @@ public static class ServerSetup
         services.AddVerityServices(configuration);
         services.AddHostedService<IndexInitializer>();
         services.AddVerityAuth(configuration);
+        services.AddVerityAudit(configuration);
         services.AddVerityRateLimits(configuration);
 
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Verity:Server")).ValidateDataAnnotations().ValidateOnStart();
@@ -80,6 +82,7 @@ public static class ServerSetup
 
     public static WebApplication UseVerityServer(this WebApplication app)
     {
+        app.UseVerityAudit();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Verity.Core.Audit;
+
+/// <summary>
+/// One audited request: who (user and tenant), when, what (action, query or document) and how it ended. Records are
+/// append-only; every one belongs to exactly one tenant and is only ever read back within it.
+/// </summary>
+public sealed record AuditRecord
+{
+    /// <summary>Assigned by the log when the record is appended (0 before); increases with every append.</summary>
+    public long Id { get; init; }
+
+    public required string TenantId { get; init; }
+
+    public required string UserId { get; init; }
+
+    /// <summary>When the request arrived.</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>One of <see cref="AuditActions"/>.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>The query or question as sent, or <c>sha256:…</c> of it when <see cref="AuditOptions.HashQueries"/>
+    /// is on; null for actions without a query.</summary>
+    public string? Query { get; init; }
+
+    /// <summary>The chunks the response was built from (chat sources, search hits), in response order.</summary>
+    public IReadOnlyList<string> ChunkIds { get; init; } = [];
+
+    /// <summary><c>sha256:…</c> of the answer text; null when no answer was returned.</summary>
+    public string? AnswerHash { get; init; }
+
+    /// <summary>The document a document action addressed (or created), when known.</summary>
+    public string? DocumentId { get; init; }
+
+    public double LatencyMs { get; init; }
+
+    /// <summary>One of <see cref="AuditOutcomes"/>.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>The HTTP status code of the response (or what a non-HTTP host considers equivalent).</summary>
+    public int StatusCode { get; init; }
+
+    /// <summary>Guardrail decisions taken on the request (rule ids or short verdicts); empty when none fired.</summary>
+    public IReadOnlyList<string> Guardrails { get; init; } = [];
+
+    /// <summary><c>sha256:</c> followed by the lower-case hex SHA-256 of the UTF-8 text: how query text (when
+    /// configured) and answers are recorded.</summary>
+    public static string Hash(string text) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>The audited actions.</summary>
+public static class AuditActions
+{
+    public const string Chat = "chat";
+    public const string Search = "search";
+    public const string DocumentPut = "document.put";
+    public const string DocumentDelete = "document.delete";
+    public const string DocumentGet = "document.get";
+    public const string DocumentList = "document.list";
+
+    public static IReadOnlySet<string> All { get; } =
+        new HashSet<string>([Chat, Search, DocumentPut, DocumentDelete, DocumentGet, DocumentList], StringComparer.Ordinal);
+}
+
+/// <summary>How an audited request ended.</summary>
+public static class AuditOutcomes
+{
+    public const string Ok = "ok";
+    public const string NotFound = "not_found";
+
+    /// <summary>Refused for the caller: missing role, a document it may not write, a rate limit.</summary>
+    public const string Denied = "denied";
+
+    /// <summary>The request could not be processed as sent (validation, malformed or oversized body, rejected document).</summary>
+    public const string Invalid = "invalid";
+    public const string Error = "error";
+
+    public static IReadOnlySet<string> All { get; } =
+        new HashSet<string>([Ok, NotFound, Denied, Invalid, Error], StringComparer.Ordinal);
+
+    /// <summary>The outcome an HTTP status code stands for.</summary>
+    public static string FromStatusCode(int statusCode) => statusCode switch
+    {
+        < 400 => Ok,
+        404 or 410 => NotFound,
+        401 or 403 or 429 => Denied,
+        < 500 => Invalid,
+        _ => Error,
+    };
+}
