@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options.Extractive);
         services.AddSingleton(options.Ingestion);
         services.AddSingleton(options.Embedding);
+        services.AddSingleton(options.Guardrails);
 
         services.AddSingleton<ITokenCounter, TiktokenTokenCounter>();
         services.AddSingleton<IDocumentParser, PlainTextParser>();
@@ -52,4 +53,5 @@ public sealed class VerityCoreOptions
     public ExtractiveOptions Extractive { get; set; } = new();
     public IngestionOptions Ingestion { get; set; } = new();
     public HashingEmbeddingOptions Embedding { get; set; } = new();
+    public Guardrails.GuardrailOptions Guardrails { get; set; } = new();
 }

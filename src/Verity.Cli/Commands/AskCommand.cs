@@ -35,7 +35,7 @@ internal static class AskCommand
                 ct);
             var body = new ChatResponseBody(
                 result.Answer, result.Sources.Select((s, i) => s.ToSource(i + 1)).ToList(), result.Grounded,
-                result.Citations, result.Generator, Math.Round(result.LatencyMs, 2));
+                result.Citations, result.Generator, Math.Round(result.LatencyMs, 2), result.Guardrails);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(body, ServerSetup.ConfigureJson(new JsonSerializerOptions { WriteIndented = true })));

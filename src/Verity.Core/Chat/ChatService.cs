@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Verity.Core.Generation;
+using Verity.Core.Guardrails;
 using Verity.Core.Model;
 using Verity.Core.Retrieval;
 
@@ -17,7 +18,8 @@ public sealed record ChatRequest
     public IReadOnlyCollection<string>? Principals { get; init; }
 }
 
-/// <param name="Sources">The retrieved chunks, numbered from 1 in this order; citations <c>[n]</c> point here.</param>
+/// <param name="Sources">The chunks the answer was written from, numbered from 1 in this order; citations <c>[n]</c>
+/// point here. Chunks the context guardrail excluded are not among them (they are in <paramref name="Guardrails"/>).</param>
 public sealed record ChatResult(
     string Answer,
     IReadOnlyList<SearchResult> Sources,
@@ -25,10 +27,12 @@ public sealed record ChatResult(
     IReadOnlyList<int> Citations,
     string Generator,
     double RetrievalMs,
-    double LatencyMs);
+    double LatencyMs,
+    GuardrailReport Guardrails);
 
-/// <summary>Question → retrieval → answer generation, with the sources the answer cites.</summary>
-public sealed class ChatService(Retriever retriever, IAnswerGenerator generator)
+/// <summary>Question → input guardrails → retrieval (inside the caller's permissions) → context guardrails (indirect
+/// injection in retrieved chunks) → answer generation → PII redaction of the answer.</summary>
+public sealed class ChatService(Retriever retriever, IAnswerGenerator generator, GuardrailOptions guardrails)
 {
     /// <summary>Sources handed to the generator (and returned) when the caller does not say.</summary>
     public const int DefaultSources = 5;
@@ -36,6 +40,14 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator)
     public async Task<ChatResult> AskAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // Presence and size first, with the plain message; then the guardrails' content checks.
+        QueryPolicy.Validate(request.Question, retriever.Options.MaxQueryLength);
+        var input = InputGuard.Check(request.Question, guardrails);
+        if (!input.Allowed)
+        {
+            throw new GuardrailRejectedException(input);
+        }
+
         var search = await retriever.SearchAsync(
             new SearchRequest
             {
@@ -48,14 +60,23 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator)
             },
             cancellationToken).ConfigureAwait(false);
 
-        var answer = await generator.GenerateAsync(search.Query, search.Results, cancellationToken).ConfigureAwait(false);
+        var context = ContextGuard.Filter(search.Results, guardrails);
+        var answer = await generator.GenerateAsync(search.Query, context.Kept, cancellationToken).ConfigureAwait(false);
+        var redactor = guardrails.RedactPiiInAnswers ? PiiRedactor.FromOptions(guardrails) : null;
+        var redaction = redactor?.Redact(answer.Text);
+
+        // The excerpts shown beside the answer are output too.
+        var sources = redactor is null
+            ? context.Kept
+            : context.Kept.Select(s => s with { Excerpt = redactor.Redact(s.Excerpt).Text }).ToList();
         return new ChatResult(
-            answer.Text,
-            search.Results,
+            redaction?.Text ?? answer.Text,
+            sources,
             answer.Grounded,
             answer.Citations,
             answer.Generator,
             search.ElapsedMs,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            GuardrailReport.Create(input, context, redaction));
     }
 }

@@ -23,6 +23,7 @@ public sealed class IngestionService
     private readonly IngestionOptions _options;
     private readonly ILogger _logger;
     private readonly string _embeddingModel;
+    private readonly Guardrails.PiiRedactor? _redactor;
 
     public IngestionService(
         IIndexStore store,
@@ -30,8 +31,10 @@ public sealed class IngestionService
         IEnumerable<IDocumentParser> parsers,
         RecursiveChunker chunker,
         IngestionOptions options,
-        ILogger<IngestionService> logger)
+        ILogger<IngestionService> logger,
+        Guardrails.GuardrailOptions? guardrails = null)
     {
+        _redactor = guardrails is { RedactPiiAtIngestion: true } ? Guardrails.PiiRedactor.FromOptions(guardrails) : null;
         _store = store;
         _embedder = embedder;
         _parsers = parsers.ToList();
@@ -226,7 +229,13 @@ public sealed class IngestionService
             throw new DocumentRejectedException($"The media type '{input.MediaType}' is not supported.");
         }
 
+        // Redaction comes before hashing, so the stored text, its chunks and its hash all agree.
         var text = TextNormalizer.Normalize(input.Text);
+        if (_redactor is not null)
+        {
+            text = _redactor.Redact(text).Text;
+        }
+
         var metadata = input.Metadata ?? DocumentRecord.EmptyMetadata;
         var acl = input.Acl ?? DocumentAcl.Public;
         var shape = $"{input.MediaType}\n{input.Title}\n{input.FallbackTitle}\n{input.Uri}\n{acl.Canonical}";

@@ -26,7 +26,8 @@ public sealed record ChatResponseBody(
     bool Grounded,
     IReadOnlyList<int> Citations,
     string Generator,
-    double LatencyMs);
+    double LatencyMs,
+    Verity.Core.Guardrails.GuardrailReport? Guardrails = null);
 
 public sealed record SearchRequestBody(
     string? Query,

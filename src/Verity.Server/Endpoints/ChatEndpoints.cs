@@ -38,12 +38,26 @@ public static class ChatEndpoints
             },
             cancellationToken);
 
+        if (context.RequestServices.GetService<Audit.AuditContext>() is { } audit)
+        {
+            foreach (var source in result.Guardrails.Sources)
+            {
+                audit.Guardrails.Add($"{(source.Excluded ? "excluded" : "flagged")}:{source.ChunkId}:{string.Join('+', source.RuleIds)}");
+            }
+
+            foreach (var (kind, count) in result.Guardrails.AnswerRedactions)
+            {
+                audit.Guardrails.Add($"redacted:{kind}:{count}");
+            }
+        }
+
         return TypedResults.Ok(new ChatResponseBody(
             result.Answer,
             result.Sources.Select((s, i) => s.ToSource(i + 1)).ToList(),
             result.Grounded,
             result.Citations,
             result.Generator,
-            Math.Round(result.LatencyMs, 2)));
+            Math.Round(result.LatencyMs, 2),
+            result.Guardrails));
     }
 }

@@ -14,12 +14,22 @@ internal sealed partial class VerityExceptionHandler(IProblemDetailsService prob
         var (status, title, detail, errors) = exception switch
         {
             InvalidRequestException e => (400, "Invalid request", e.Message, e.Field is null ? null : new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
+            Verity.Core.Guardrails.GuardrailRejectedException e => (400, "Refused by guardrails", e.Message, new Dictionary<string, string[]> { ["question"] = [.. e.Decision.RuleIds()] }),
             ResourceNotFoundException e => (404, "Not found", e.Message, null),
             DocumentRejectedException e => (422, "Document rejected", e.Reason, null),
             StoreUnavailableException e => (503, "Index unavailable", e.Message, null),
             BadHttpRequestException e => (e.StatusCode, TitleFor(e.StatusCode), DetailFor(e), null),
             _ => (500, "Internal error", "An unexpected error occurred. The trace id identifies it in the server log.", (Dictionary<string, string[]>?)null),
         };
+
+        if (exception is Verity.Core.Guardrails.GuardrailRejectedException rejected
+            && context.RequestServices.GetService<Verity.Server.Audit.AuditContext>() is { } audit)
+        {
+            foreach (var rule in rejected.Decision.RuleIds())
+            {
+                audit.Guardrails.Add("blocked:" + rule);
+            }
+        }
 
         if (status >= 500)
         {
