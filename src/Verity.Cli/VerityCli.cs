@@ -14,7 +14,9 @@ public static class VerityCli
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(AskCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create());
         return root;
     }
 }
