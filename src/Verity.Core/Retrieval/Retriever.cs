@@ -45,7 +45,7 @@ public sealed class Retriever(
         var ranked = request.Mode switch
         {
             SearchMode.Dense => denseHits,
-            SearchMode.Lexical => lexicalHits,
+            SearchMode.Lexical => RankScores(lexicalHits),
             _ => ReciprocalRankFusion.Fuse([denseHits, lexicalHits], options.RrfK, [options.DenseWeight, options.LexicalWeight]),
         };
 
@@ -69,6 +69,12 @@ public sealed class Retriever(
         var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await store.SearchDenseAsync(embedding.Vector, filter, limit, cancellationToken).ConfigureAwait(false);
     }
+
+    // BM25's statistics (row counts, document frequencies) span the whole index, including documents the caller may
+    // not read and other tenants' documents, so a raw BM25 score would tell a caller how often a word occurs where
+    // they cannot look. Lexical results therefore carry a score derived from their rank alone.
+    private List<ScoredChunk> RankScores(IReadOnlyList<ScoredChunk> hits) =>
+        hits.Select((hit, i) => hit with { Score = 1.0 / (options.RrfK + i + 1) }).ToList();
 
     private static Dictionary<string, int> RankMap(IReadOnlyList<ScoredChunk> hits)
     {

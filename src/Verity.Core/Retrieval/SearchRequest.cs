@@ -18,8 +18,9 @@ public sealed record SearchRequest
     public bool IncludeExcerpts { get; init; } = true;
 }
 
-/// <summary>One result: the chunk, its score in the chosen mode (RRF score for hybrid, cosine for dense, BM25 for
-/// lexical), a highlighted excerpt, and its rank in each retriever that found it (1-based).</summary>
+/// <summary>One result: the chunk, its score in the chosen mode (RRF score for hybrid, cosine for dense, 1/(k + rank)
+/// for lexical, because raw BM25 depends on documents the caller cannot read), a highlighted excerpt, and its rank
+/// in each retriever that found it (1-based).</summary>
 public sealed record SearchResult(IndexedChunk Chunk, double Score, string Excerpt, int? DenseRank, int? LexicalRank);
 
 public sealed record SearchResponse(string Query, SearchMode Mode, IReadOnlyList<SearchResult> Results, double ElapsedMs);

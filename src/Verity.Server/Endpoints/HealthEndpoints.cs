@@ -23,8 +23,9 @@ public static class HealthEndpoints
         try
         {
             await store.CheckHealthAsync(cancellationToken);
+            // Unauthenticated: says whether the index answers, never what any tenant holds.
             var stats = await store.GetStatisticsAsync(Tenants.Default, cancellationToken);
-            return TypedResults.Ok(new HealthBody("ready", null, stats.Documents, stats.Chunks, stats.Generation.EmbeddingModel));
+            return TypedResults.Ok(new HealthBody("ready", null, null, null, stats.Generation.EmbeddingModel));
         }
         catch (Exception e) when (e is VerityException or InvalidOperationException)
         {
