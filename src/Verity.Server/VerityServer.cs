@@ -19,6 +19,7 @@ public static class VerityServer
         app.MapSearchEndpoints();
         app.MapDocumentEndpoints();
         app.MapAuditEndpoints();
+        app.MapApiKeyEndpoints();
         app.MapWebUi();
         return app;
     }

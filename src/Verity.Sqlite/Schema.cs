@@ -117,6 +117,21 @@ internal static class Schema
         WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
+        -- API keys of service accounts: only the SHA-256 of each secret is kept, never the secret or the key.
+        CREATE TABLE IF NOT EXISTS api_keys (
+            id           TEXT PRIMARY KEY,
+            tenant_id    TEXT NOT NULL,
+            name         TEXT NOT NULL,
+            groups       TEXT NOT NULL DEFAULT '[]',
+            roles        TEXT NOT NULL DEFAULT '[]',
+            secret_hash  BLOB NOT NULL CHECK (length(secret_hash) = 32),
+            created_at   TEXT NOT NULL,
+            created_by   TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at   TEXT
+        );
+        CREATE INDEX IF NOT EXISTS api_keys_by_tenant ON api_keys(tenant_id, created_at);
+
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '1');
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
         """;

@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SqliteIndexStore>(sp => new SqliteIndexStore(options, sp.GetRequiredService<ILogger<SqliteIndexStore>>()));
         services.AddSingleton<IIndexStore>(sp => sp.GetRequiredService<SqliteIndexStore>());
         services.AddSingleton<IAuditLog>(sp => new SqliteAuditLog(options, sp.GetRequiredService<ILogger<SqliteAuditLog>>()));
+        services.AddSingleton<Verity.Core.Security.IApiKeyStore>(sp => new SqliteApiKeyStore(options, sp.GetRequiredService<ILogger<SqliteApiKeyStore>>()));
         return services;
     }
 }

@@ -40,7 +40,7 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
         var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'chunks_fts_%' ORDER BY name")
             .Select(r => (string)r[0]).ToList();
 
-        Assert.Equal(["audit_log", "chunk_content", "chunk_vectors", "chunks", "chunks_fts", "document_bodies", "document_principals", "documents", "index_generations", "schema_info"], tables);
+        Assert.Equal(["api_keys", "audit_log", "chunk_content", "chunk_vectors", "chunks", "chunks_fts", "document_bodies", "document_principals", "documents", "index_generations", "schema_info"], tables);
         Assert.Equal("1", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM index_generations"));
         Assert.Equal("live", Scalar<string>(connection, "SELECT state FROM index_generations"));

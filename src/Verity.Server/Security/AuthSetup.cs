@@ -30,7 +30,14 @@ public static class AuthSetup
         else
         {
             Validate(options);
-            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt => ConfigureJwt(jwt, options));
+            // API keys (service accounts) beside JWTs: whichever the request presents decides the scheme.
+            services.AddAuthentication(ApiKeyAuthenticationHandler.SelectorSchemeName)
+                .AddJwtBearer(jwt => ConfigureJwt(jwt, options))
+                .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+                .AddPolicyScheme(ApiKeyAuthenticationHandler.SelectorSchemeName, "JWT bearer or API key", policy =>
+                    policy.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.HasKey(context.Request)
+                        ? ApiKeyAuthenticationHandler.SchemeName
+                        : JwtBearerDefaults.AuthenticationScheme);
         }
 
         services.AddAuthorization(authorization =>
