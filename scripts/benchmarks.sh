@@ -38,7 +38,8 @@ for run in first unchanged; do
 done
 
 echo "== 3. HTTP load against verity demo (search and chat alternating, 20 s per concurrency)"
-$verity demo --urls http://127.0.0.1:8095 --data "$out/demo-data" > "$out/demo-server.log" 2>&1 &
+Verity__RateLimits__Enabled=false Logging__LogLevel__Default=Warning \
+  $verity demo --urls http://127.0.0.1:8095 --data "$out/demo-data" > "$out/demo-server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:8095/readyz > /dev/null && break; sleep 0.5; done

@@ -2,7 +2,7 @@ namespace Verity.Sqlite;
 
 internal static class Schema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Chunks belong to an index generation: a re-index writes a new generation beside the live one and promotes it
     // when complete. The FTS table is standalone (not external-content) and keyed by the chunk's rowid, written
@@ -132,7 +132,7 @@ internal static class Schema
         );
         CREATE INDEX IF NOT EXISTS api_keys_by_tenant ON api_keys(tenant_id, created_at);
 
-        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '1');
+        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '2');
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
         """;
 }

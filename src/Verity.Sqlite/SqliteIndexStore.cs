@@ -18,6 +18,8 @@ namespace Verity.Sqlite;
 /// </summary>
 public sealed class SqliteIndexStore : IIndexStore, IDisposable
 {
+    private const int MaxCachedPermissionSets = 256;
+
     private static readonly JsonSerializerOptions Json = new();
 
     private readonly SqliteStoreOptions _options;
@@ -26,6 +28,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, VectorSegment> _segments = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _segmentLoad = new(1, 1);
+    private readonly ConcurrentDictionary<string, (long Counter, HashSet<long> Chunks)> _allowed = new(StringComparer.Ordinal);
     private IndexGeneration? _live;
 
     public SqliteIndexStore(SqliteStoreOptions options, ILogger<SqliteIndexStore> logger)
@@ -64,7 +67,8 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
             if (version != Schema.Version.ToString(CultureInfo.InvariantCulture))
             {
                 throw new InvalidOperationException(
-                    $"The database at {Path} has schema version {version}; this build understands version {Schema.Version}.");
+                    $"The database at {Path} has schema version {version}; this build understands version {Schema.Version}. " +
+                    "Use a new data directory and ingest again (the index is rebuilt from the sources).");
             }
 
             var live = await ReadLiveGenerationAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -343,7 +347,11 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var segment = await GetSegmentAsync(connection, filter.TenantId, live, cancellationToken).ConfigureAwait(false);
         HashSet<long>? allowed = null;
-        if (!SqlFilter.IsUnfiltered(filter))
+        if (filter is { Principals: { } principals, Metadata.Count: 0, DocumentIds: null })
+        {
+            allowed = await AllowedForPrincipalsAsync(connection, filter, principals, live.Id, segment.ChangeCounter, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!SqlFilter.IsUnfiltered(filter))
         {
             allowed = await AllowedChunksAsync(connection, filter, live.Id, cancellationToken).ConfigureAwait(false);
         }
@@ -618,6 +626,28 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         {
             _segmentLoad.Release();
         }
+    }
+
+    // The chunks a set of principals may read changes only when the index does: cache it per (tenant, principals)
+    // against the change counter, so dense search does not recompute the ACL join on every query.
+    private async Task<HashSet<long>> AllowedForPrincipalsAsync(
+        SqliteConnection connection, SearchFilter filter, IReadOnlyCollection<string> principals, int generation, long counter,
+        CancellationToken cancellationToken)
+    {
+        var key = $"{filter.TenantId}\n{generation}\n{string.Join('\n', principals.Order(StringComparer.Ordinal))}";
+        if (_allowed.TryGetValue(key, out var cached) && cached.Counter == counter)
+        {
+            return cached.Chunks;
+        }
+
+        var chunks = await AllowedChunksAsync(connection, filter, generation, cancellationToken).ConfigureAwait(false);
+        if (_allowed.Count >= MaxCachedPermissionSets)
+        {
+            _allowed.Clear();
+        }
+
+        _allowed[key] = (counter, chunks);
+        return chunks;
     }
 
     private static async Task<HashSet<long>> AllowedChunksAsync(

@@ -41,7 +41,7 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
             .Select(r => (string)r[0]).ToList();
 
         Assert.Equal(["api_keys", "audit_log", "chunk_content", "chunk_vectors", "chunks", "chunks_fts", "document_bodies", "document_principals", "documents", "index_generations", "schema_info"], tables);
-        Assert.Equal("1", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("2", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM index_generations"));
         Assert.Equal("live", Scalar<string>(connection, "SELECT state FROM index_generations"));
         Assert.Equal(Embedder.ModelId, Scalar<string>(connection, "SELECT embedding_model FROM index_generations"));
