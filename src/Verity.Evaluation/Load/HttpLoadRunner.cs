@@ -60,10 +60,6 @@ public sealed class HttpLoadRunner : IDisposable
         }
     }
 
-    public Uri SearchUri => _searchUri;
-
-    public Uri ChatUri => _chatUri;
-
     /// <summary>One <c>GET /healthz</c>, so that a wrong URL or a stopped server is one clear error up front
     /// rather than a run made only of connection failures.</summary>
     /// <exception cref="InvalidOperationException">No answer, or not a 2xx one.</exception>
