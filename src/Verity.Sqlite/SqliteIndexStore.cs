@@ -669,6 +669,8 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         return allowed;
     }
 
+    // "+c.tenant_id" keeps SQLite from planning a walk over the tenant's whole chunk index; the ids are primary-key
+    // lookups and the tenant condition is checked on the rows found.
     private static async Task<Dictionary<long, IndexedChunk>> LoadChunksAsync(
         SqliteConnection connection, string tenantId, IEnumerable<long> ids, CancellationToken cancellationToken)
     {
@@ -678,7 +680,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
             FROM chunks c
             JOIN chunk_content cc ON cc.chunk_id = c.id
             JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-            WHERE c.tenant_id = $tenant AND c.id IN (SELECT value FROM json_each($ids))
+            WHERE c.id IN (SELECT value FROM json_each($ids)) AND +c.tenant_id = $tenant
             """;
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
