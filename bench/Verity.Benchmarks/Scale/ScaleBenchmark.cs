@@ -83,7 +83,7 @@ internal static class ScaleBenchmark
 
         var report = new ScaleReport(
             DateTimeOffset.UtcNow,
-            "dotnet run -c Release --project bench/Verity.Benchmarks -- scale " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
+            ("dotnet run -c Release --project bench/Verity.Benchmarks -- scale " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2))).TrimEnd(),
             machine,
             new ScaleSettings(options.Queries, options.Warmup, options.Dimensions, Defaults.VocabularySize, Defaults.ChunksPerDocument,
                 SyntheticCorpus.MinWords, SyntheticCorpus.MaxWords, new RetrievalOptions().DefaultTopK, new RetrievalOptions().CandidatesPerRetriever),
