@@ -34,6 +34,8 @@ public sealed record ChatResult(
 /// injection in retrieved chunks) → answer generation → PII redaction of the answer.</summary>
 public sealed class ChatService(Retriever retriever, IAnswerGenerator generator, GuardrailOptions guardrails)
 {
+    private readonly PiiRedactor? _redactor = guardrails.RedactPiiInAnswers ? PiiRedactor.FromOptions(guardrails) : null;
+
     /// <summary>Sources handed to the generator (and returned) when the caller does not say.</summary>
     public const int DefaultSources = 5;
 
@@ -62,13 +64,12 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator,
 
         var context = ContextGuard.Filter(search.Results, guardrails);
         var answer = await generator.GenerateAsync(search.Query, context.Kept, cancellationToken).ConfigureAwait(false);
-        var redactor = guardrails.RedactPiiInAnswers ? PiiRedactor.FromOptions(guardrails) : null;
-        var redaction = redactor?.Redact(answer.Text);
+        var redaction = _redactor?.Redact(answer.Text);
 
         // The excerpts shown beside the answer are output too.
-        var sources = redactor is null
+        var sources = _redactor is null
             ? context.Kept
-            : context.Kept.Select(s => s with { Excerpt = redactor.Redact(s.Excerpt).Text }).ToList();
+            : context.Kept.Select(s => s with { Excerpt = _redactor.Redact(s.Excerpt).Text }).ToList();
         return new ChatResult(
             redaction?.Text ?? answer.Text,
             sources,

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Verity.Core.Documents;
 using Verity.Core.Text;
 
@@ -10,13 +9,13 @@ namespace Verity.Core.Chunking;
 /// tokens, carrying about <see cref="ChunkingOptions.OverlapTokens"/> tokens of trailing context into the next chunk.
 /// Chunks never span sections, so every chunk has one heading path.
 /// </summary>
-public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptions options)
+public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions options)
 {
     private static readonly Func<string, IEnumerable<string>>[] Splitters =
     [
         text => text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        text => SentenceBoundary().Split(text).Where(s => s.Length > 0),
+        text => Sentences.Boundary().Split(text).Where(s => s.Length > 0),
         text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries),
     ];
 
@@ -214,8 +213,6 @@ public sealed partial class RecursiveChunker(ITokenCounter tokens, ChunkingOptio
         return new TextChunk(ordinal, text, headingPath, tokens.CountTokens(text));
     }
 
-    [GeneratedRegex(@"(?<=[.!?…])\s+(?=[\p{Lu}\p{N}""'(\[])")]
-    private static partial Regex SentenceBoundary();
 
     // Tokens counts the joiner too (see WithJoiner): packing sums pieces, and the separators are in the chunk's text.
     private readonly record struct Piece(string Text, int Tokens, string Joiner);

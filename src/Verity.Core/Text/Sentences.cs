@@ -22,7 +22,7 @@ public static partial class Sentences
     }
 
     [GeneratedRegex(@"(?<=[.!?…])\s+(?=[\p{Lu}\p{N}""'(\[])")]
-    private static partial Regex Boundary();
+    internal static partial Regex Boundary();
 
     [GeneratedRegex(@"^(?:[-*+•]|\d{1,3}[.)])\s+")]
     private static partial Regex ListMarker();

@@ -57,8 +57,8 @@ public static partial class DocumentEndpoints
         // Replacing a document is reading its id: a caller may only replace what it may read.
         var caller = Caller.Of(context);
         if (body.Id is not null
-            && await store.GetDocumentAsync(caller.TenantId, body.Id, cancellationToken) is not null
-            && await store.GetDocumentAsync(caller.TenantId, body.Id, caller.Principals, cancellationToken) is null)
+            && await store.GetDocumentAsync(caller.TenantId, body.Id, cancellationToken) is { } existing
+            && !existing.Acl.Admits(caller))
         {
             return TypedResults.Problem(
                 "This document id cannot be written by this caller.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");

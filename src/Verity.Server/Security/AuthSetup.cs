@@ -117,7 +117,5 @@ public static class AuthSetup
     public static SymmetricSecurityKey SigningKey(string key) => new(Encoding.UTF8.GetBytes(key));
 
     private static bool HasAnyRole(ClaimsPrincipal user, AuthOptions options, params string[] roles) =>
-        user.FindAll(options.Claims.Roles)
-            .SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Any(r => roles.Contains(r, StringComparer.Ordinal));
+        Caller.Values(user, options.Claims.Roles).Overlaps(roles);
 }

@@ -34,7 +34,7 @@ public static class Caller
     }
 
     // A multi-valued claim arrives as several claims of one type; a space- or comma-separated string is accepted too.
-    private static HashSet<string> Values(ClaimsPrincipal user, string type) =>
+    internal static HashSet<string> Values(ClaimsPrincipal user, string type) =>
         user.FindAll(type)
             .SelectMany(c => c.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToHashSet(StringComparer.Ordinal);
