@@ -35,10 +35,11 @@ public interface IIndexStore
     Task<IReadOnlyDictionary<string, DocumentFingerprint>> GetFingerprintsAsync(
         string tenantId, string source, CancellationToken cancellationToken);
 
-    /// <summary>Adds the document or replaces it and all its chunks in one transaction; returns it as stored
-    /// (with its new version).</summary>
-    Task<DocumentRecord> UpsertDocumentAsync(
-        DocumentRecord document, string text, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken);
+    /// <summary>Adds the document or replaces it and all its chunks (and parent passages) in one transaction, and
+    /// returns it as stored. Refuses, without writing anything, a write whose <see cref="DocumentRecord.SourceVersion"/>
+    /// is lower than the stored one; <see cref="UpsertResult.Applied"/> is then false and the stored document is
+    /// returned.</summary>
+    Task<UpsertResult> UpsertDocumentAsync(DocumentWrite write, CancellationToken cancellationToken);
 
     Task<bool> DeleteDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken);
 
@@ -58,6 +59,15 @@ public interface IIndexStore
 
 /// <summary>The configuration a new index generation is built with.</summary>
 public sealed record IndexConfiguration(string EmbeddingModel, int Dimensions, string ChunkerVersion);
+
+/// <summary>Everything one document write replaces: the record, its normalised text, its chunks and the parent
+/// passages the chunks point into (empty unless parent–child chunking is on).</summary>
+public sealed record DocumentWrite(DocumentRecord Document, string Text, IReadOnlyList<ChunkRecord> Chunks)
+{
+    public IReadOnlyList<string> Parents { get; init; } = [];
+}
+
+public sealed record UpsertResult(DocumentRecord Document, bool Applied);
 
 public sealed record DocumentFingerprint(string ContentHash, string ChunkerVersion, string EmbeddingModel);
 

@@ -30,7 +30,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDocumentParser, PlainTextParser>();
         services.AddSingleton<IDocumentParser, MarkdownParser>();
         services.AddSingleton<IDocumentParser, HtmlParser>();
-        services.AddSingleton<RecursiveChunker>();
+        services.AddSingleton<DocumentFormats>();
+        services.AddSingleton<IChunker>(sp => Chunkers.Create(sp.GetRequiredService<ITokenCounter>(), options.Chunking));
         if (!services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>)))
         {
             services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(

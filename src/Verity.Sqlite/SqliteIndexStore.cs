@@ -223,9 +223,9 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         return result;
     }
 
-    public async Task<DocumentRecord> UpsertDocumentAsync(
-        DocumentRecord document, string text, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
+    public async Task<UpsertResult> UpsertDocumentAsync(DocumentWrite write, CancellationToken cancellationToken)
     {
+        var (document, text, chunks) = (write.Document, write.Text, write.Chunks);
         var live = Live;
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -277,7 +277,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
             await InsertChunksAsync(connection, document, chunks, live, cancellationToken).ConfigureAwait(false);
             await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return (await GetDocumentAsync(document.TenantId, document.Id, cancellationToken).ConfigureAwait(false))!;
+            return new UpsertResult((await GetDocumentAsync(document.TenantId, document.Id, cancellationToken).ConfigureAwait(false))!, true);
         }
         catch (SqliteException e)
         {

@@ -33,12 +33,13 @@ public sealed class MediaTypesTests
         Assert.Equal(declared, MediaTypes.Sniff(declared, text));
 
     [Fact]
-    public void IsSupported_MediaTypes_OnlyTheThreeTextTypes()
+    public void IsText_MediaTypes_TextFormatsButNotContainers()
     {
-        Assert.True(MediaTypes.IsSupported(MediaTypes.PlainText));
-        Assert.True(MediaTypes.IsSupported(MediaTypes.Markdown));
-        Assert.True(MediaTypes.IsSupported(MediaTypes.Html));
-        Assert.False(MediaTypes.IsSupported("application/pdf"));
+        Assert.True(MediaTypes.IsText(MediaTypes.PlainText));
+        Assert.True(MediaTypes.IsText(MediaTypes.Markdown));
+        Assert.True(MediaTypes.IsText(MediaTypes.Html));
+        Assert.False(MediaTypes.IsText(MediaTypes.Pdf));
+        Assert.False(MediaTypes.IsText(MediaTypes.Docx));
         Assert.All(MediaTypes.SupportedExtensions, e => Assert.NotNull(MediaTypes.FromExtension("file" + e)));
     }
 }

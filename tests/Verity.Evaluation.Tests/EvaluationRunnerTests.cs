@@ -51,7 +51,7 @@ public sealed class EvaluationRunnerTests : IAsyncLifetime, IDisposable
         var ingestion = new IngestionService(
             _store,
             _embedder,
-            [new PlainTextParser(), new MarkdownParser(), new HtmlParser()],
+            DocumentFormats.CreateDefault(),
             new RecursiveChunker(new TiktokenTokenCounter(), new ChunkingOptions()),
             new IngestionOptions(),
             NullLogger<IngestionService>.Instance);

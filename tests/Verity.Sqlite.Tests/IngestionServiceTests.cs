@@ -271,8 +271,8 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteStandardFiles();
         WriteBytes("image.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00]);
-        WriteBytes("manual.pdf", Encoding.ASCII.GetBytes("%PDF-1.7\n%\u00e2\u00e3\n"));
-        WriteText("sub/data.csv", "a,b\n1,2\n");
+        WriteBytes("archive.zip", [0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        WriteText("sub/tool.exe", "MZ");
 
         var summary = await CreateService().SyncDirectoryAsync(Root, Tenant, null, Ct);
 
@@ -467,7 +467,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         new(
             _store,
             _embedder,
-            [new PlainTextParser(), new MarkdownParser(), new HtmlParser()],
+            DocumentFormats.CreateDefault(),
             new RecursiveChunker(new TiktokenTokenCounter(), chunking ?? new ChunkingOptions()),
             options ?? new IngestionOptions(),
             NullLogger<IngestionService>.Instance);

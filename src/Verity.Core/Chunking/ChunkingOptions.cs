@@ -2,8 +2,22 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Verity.Core.Chunking;
 
+public enum ChunkingStrategy
+{
+    /// <summary>Paragraphs, then lines, sentences and words, packed up to <see cref="ChunkingOptions.MaxTokens"/>.</summary>
+    Recursive,
+
+    /// <summary>Heading-aware: sections of the document's structure become chunks.</summary>
+    Structured,
+
+    /// <summary>Small-to-big: small chunks are searched, their larger parent passage goes to the generator.</summary>
+    ParentChild,
+}
+
 public sealed class ChunkingOptions
 {
+    public ChunkingStrategy Strategy { get; set; } = ChunkingStrategy.Recursive;
+
     /// <summary>Upper bound of a chunk, in tokens of the configured token counter.</summary>
     [Range(32, 8192)]
     public int MaxTokens { get; set; } = 400;

@@ -9,7 +9,7 @@ namespace Verity.Core.Chunking;
 /// tokens, carrying about <see cref="ChunkingOptions.OverlapTokens"/> tokens of trailing context into the next chunk.
 /// Chunks never span sections, so every chunk has one heading path.
 /// </summary>
-public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions options)
+public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions options) : IChunker
 {
     private static readonly Func<string, IEnumerable<string>>[] Splitters =
     [
@@ -23,6 +23,8 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
 
     public string Version => options.Version;
 
+    public ChunkedDocument ChunkDocument(ParsedDocument document) => new(Chunk(document), []);
+
     public IReadOnlyList<TextChunk> Chunk(ParsedDocument document)
     {
         var chunks = new List<TextChunk>();
@@ -35,10 +37,20 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
 
             var pieces = new List<Piece>();
             Split(section.Text, 0, "", pieces);
-            Pack(pieces, section.HeadingPathText, chunks);
+            Pack(pieces, section.HeadingPathText, section.Page, chunks);
         }
 
         return chunks;
+    }
+
+    /// <summary>Cuts one text into chunks (no overlap with anything outside it); what the other strategies build on.</summary>
+    internal IReadOnlyList<TextChunk> ChunkText(string text, string headingPath, int? page, int firstOrdinal)
+    {
+        var pieces = new List<Piece>();
+        Split(text, 0, "", pieces);
+        var chunks = new List<TextChunk>();
+        Pack(pieces, headingPath, page, chunks);
+        return chunks.Select(c => c with { Ordinal = c.Ordinal + firstOrdinal }).ToList();
     }
 
     // Each piece remembers the separator that stood before it, so packing restores the original layout.
@@ -105,7 +117,7 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
     private int WithJoiner(int count, string joiner, string text) =>
         joiner.Length == 0 ? count : tokens.CountTokens(joiner + text);
 
-    private void Pack(List<Piece> pieces, string headingPath, List<TextChunk> chunks)
+    private void Pack(List<Piece> pieces, string headingPath, int? page, List<TextChunk> chunks)
     {
         var current = new List<Piece>();
         var currentTokens = 0;
@@ -114,7 +126,7 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
         {
             if (current.Count > 0 && currentTokens + piece.Tokens > options.MaxTokens)
             {
-                chunks.Add(Emit(current, headingPath, chunks.Count));
+                chunks.Add(Emit(current, headingPath, chunks.Count) with { Page = page });
                 var overlap = Overlap(current, options.MaxTokens - piece.Tokens);
                 current = overlap;
                 currentTokens = overlap.Sum(p => p.Tokens);
@@ -126,7 +138,7 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
 
         if (current.Count > 0)
         {
-            chunks.Add(Emit(current, headingPath, chunks.Count));
+            chunks.Add(Emit(current, headingPath, chunks.Count) with { Page = page });
         }
     }
 
@@ -212,7 +224,6 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
         text = text.Trim();
         return new TextChunk(ordinal, text, headingPath, tokens.CountTokens(text));
     }
-
 
     // Tokens counts the joiner too (see WithJoiner): packing sums pieces, and the separators are in the chunk's text.
     private readonly record struct Piece(string Text, int Tokens, string Joiner);

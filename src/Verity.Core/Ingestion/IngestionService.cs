@@ -18,8 +18,8 @@ public sealed class IngestionService
 {
     private readonly IIndexStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
-    private readonly IReadOnlyList<IDocumentParser> _parsers;
-    private readonly RecursiveChunker _chunker;
+    private readonly DocumentFormats _formats;
+    private readonly IChunker _chunker;
     private readonly IngestionOptions _options;
     private readonly ILogger _logger;
     private readonly string _embeddingModel;
@@ -28,8 +28,8 @@ public sealed class IngestionService
     public IngestionService(
         IIndexStore store,
         IEmbeddingGenerator<string, Embedding<float>> embedder,
-        IEnumerable<IDocumentParser> parsers,
-        RecursiveChunker chunker,
+        DocumentFormats formats,
+        IChunker chunker,
         IngestionOptions options,
         ILogger<IngestionService> logger,
         Guardrails.GuardrailOptions? guardrails = null)
@@ -37,7 +37,7 @@ public sealed class IngestionService
         _redactor = guardrails is { RedactPiiAtIngestion: true } ? Guardrails.PiiRedactor.FromOptions(guardrails) : null;
         _store = store;
         _embedder = embedder;
-        _parsers = parsers.ToList();
+        _formats = formats;
         _chunker = chunker;
         _options = options;
         _logger = logger;
@@ -61,15 +61,25 @@ public sealed class IngestionService
         var existing = input.Id is null
             ? null
             : await _store.GetDocumentAsync(input.TenantId, input.Id, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && IsStale(existing, input))
+        {
+            Log.DocumentStale(_logger, existing.Id, input.SourceVersion ?? 0, existing.SourceVersion ?? 0);
+            return new IngestOutcome(IngestStatus.Stale, existing.Id, existing.ChunkCount, existing.Version);
+        }
+
         if (existing is not null && IsCurrent(existing.ContentHash, existing.ChunkerVersion, existing.EmbeddingModel, fingerprint.Hash)
             && existing.Source == input.Source)
         {
             return new IngestOutcome(IngestStatus.Unchanged, existing.Id, existing.ChunkCount, existing.Version);
         }
 
-        return await WriteAsync(input, Prepare(input, fingerprint), existing is null ? IngestStatus.Added : IngestStatus.Updated, cancellationToken)
+        var prepared = await PrepareAsync(input, fingerprint, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(input, prepared, existing is null ? IngestStatus.Added : IngestStatus.Updated, cancellationToken)
             .ConfigureAwait(false);
     }
+
+    private static bool IsStale(DocumentRecord existing, DocumentInput input) =>
+        input.SourceVersion is { } incoming && existing.SourceVersion is { } stored && incoming < stored;
 
     /// <summary>Brings the index in line with a folder: new and changed files are ingested, unchanged ones skipped,
     /// documents whose file disappeared removed. A file that fails is reported and keeps its previous version.</summary>
@@ -114,7 +124,7 @@ public sealed class IngestionService
                 }
                 else
                 {
-                    var prepared = Prepare(input, fingerprint);
+                    var prepared = await PrepareAsync(input, fingerprint, cancellationToken).ConfigureAwait(false);
                     var outcome = await WriteAsync(input, prepared, known.ContainsKey(relative) ? IngestStatus.Updated : IngestStatus.Added, cancellationToken)
                         .ConfigureAwait(false);
                     embedded += outcome.Chunks;
@@ -185,16 +195,16 @@ public sealed class IngestionService
         }
 
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        var text = TextDecoder.Decode(bytes);
         return new DocumentInput
         {
             TenantId = tenantId,
             Id = relative,
-            Text = text,
+            Content = bytes,
+            FileName = Path.GetFileName(path),
             Uri = new Uri(path).AbsoluteUri,
             Source = source,
-            MediaType = MediaTypes.Sniff(MediaTypes.FromExtension(path) ?? MediaTypes.PlainText, text),
             FallbackTitle = Path.GetFileNameWithoutExtension(path),
+            Modified = info.LastWriteTimeUtc,
         };
     }
 
@@ -214,59 +224,156 @@ public sealed class IngestionService
         return supported;
     }
 
-    /// <summary>What decides whether a document changed: its normalised text and every input that shapes the
-    /// index entry. Computed before parsing, so an unchanged document is never parsed, chunked or embedded.</summary>
+    /// <summary>What decides whether a document changed: its content (normalised text, or the file's bytes) and
+    /// every input that shapes the index entry. Computed before parsing, so an unchanged document is never parsed,
+    /// chunked or embedded.</summary>
     private Fingerprinted Fingerprint(DocumentInput input)
     {
-        if (Encoding.UTF8.GetByteCount(input.Text) > _options.MaxDocumentBytes)
+        if ((input.Text is null) == (input.Content is null))
         {
-            throw new DocumentRejectedException(
-                $"The document is larger than {FormatBytes(_options.MaxDocumentBytes)} (Ingestion:MaxDocumentBytes).");
-        }
-
-        if (!MediaTypes.IsSupported(input.MediaType))
-        {
-            throw new DocumentRejectedException($"The media type '{input.MediaType}' is not supported.");
-        }
-
-        // Redaction comes before hashing, so the stored text, its chunks and its hash all agree.
-        var text = TextNormalizer.Normalize(input.Text);
-        if (_redactor is not null)
-        {
-            text = _redactor.Redact(text).Text;
+            throw new InvalidRequestException("A document needs either text or file content.", "text");
         }
 
         var metadata = input.Metadata ?? DocumentRecord.EmptyMetadata;
         var acl = input.Acl ?? DocumentAcl.Public;
-        var shape = $"{input.MediaType}\n{input.Title}\n{input.FallbackTitle}\n{input.Uri}\n{acl.Canonical}";
-        return new Fingerprinted(text, metadata, ContentHash.Compute(text, shape, metadata));
+        string mediaType, hash;
+        string? text = null;
+        if (input.Content is { } content)
+        {
+            if (content.Length > _options.MaxDocumentBytes)
+            {
+                throw new DocumentRejectedException(
+                    $"The document is {FormatBytes(content.Length)}; the limit is {FormatBytes(_options.MaxDocumentBytes)} (Ingestion:MaxDocumentBytes).");
+            }
+
+            mediaType = DocumentFormats.Detect(content.Span, input.FileName, input.MediaType);
+            EnsureSupported(mediaType);
+            hash = ContentHash.Compute(content.Span, Shape(input, mediaType, acl), metadata);
+        }
+        else
+        {
+            if (Encoding.UTF8.GetByteCount(input.Text!) > _options.MaxDocumentBytes)
+            {
+                throw new DocumentRejectedException(
+                    $"The document is larger than {FormatBytes(_options.MaxDocumentBytes)} (Ingestion:MaxDocumentBytes).");
+            }
+
+            // Redaction comes before hashing, so the stored text, its chunks and its hash all agree.
+            text = Redact(TextNormalizer.Normalize(input.Text!));
+            mediaType = MediaTypes.Sniff(MediaTypes.Canonical(input.MediaType) ?? MediaTypes.PlainText, text);
+            EnsureSupported(mediaType);
+            hash = ContentHash.Compute(text, Shape(input, mediaType, acl), metadata);
+        }
+
+        return new Fingerprinted(text, mediaType, metadata, hash);
     }
 
-    private PreparedDocument Prepare(DocumentInput input, Fingerprinted fingerprint)
+    private void EnsureSupported(string mediaType)
     {
-        var parser = _parsers.FirstOrDefault(p => p.CanParse(input.MediaType))
-            ?? throw new DocumentRejectedException($"No parser is registered for '{input.MediaType}'.");
-        var parsed = parser.Parse(fingerprint.Text);
+        if (!_formats.IsSupported(mediaType))
+        {
+            throw new DocumentRejectedException($"The media type '{mediaType}' is not supported.");
+        }
+    }
+
+    // Dates are left out on purpose: touching a file (a checkout, a copy) changes its time but not its content,
+    // and must not cost a re-embed.
+    private static string Shape(DocumentInput input, string mediaType, DocumentAcl acl) =>
+        $"{mediaType}\n{input.Title}\n{input.FallbackTitle}\n{input.Uri}\n{acl.Canonical}\n{input.Author}";
+
+    private string Redact(string text) => _redactor is null ? text : _redactor.Redact(text).Text;
+
+    /// <summary>Parses (binary formats on a worker thread, within <see cref="IngestionOptions.DocumentTimeout"/>),
+    /// normalises the sections and settles the title and metadata.</summary>
+    private async Task<PreparedDocument> PrepareAsync(DocumentInput input, Fingerprinted fingerprint, CancellationToken cancellationToken)
+    {
+        ParsedDocument parsed;
+        if (fingerprint.Text is { } text)
+        {
+            parsed = _formats.Parse(fingerprint.MediaType, text);
+        }
+        else
+        {
+            parsed = await LoadWithTimeoutAsync(input.Content!.Value, fingerprint.MediaType, cancellationToken).ConfigureAwait(false);
+        }
+
+        var binary = fingerprint.Text is null;
         var sections = parsed.Sections
-            .Select(s => s with { Text = TextNormalizer.Normalize(s.Text) })
+            .Select(s => s with { Text = binary ? Redact(TextNormalizer.Normalize(s.Text)) : TextNormalizer.Normalize(s.Text) })
             .Where(s => s.Text.Length > 0)
             .ToList();
         var document = parsed with { Sections = sections };
-        var text = document.FullText;
-        if (text.Length == 0 || Terms.Words(text).Count == 0)
+        var fullText = document.FullText;
+        if (fullText.Length == 0 || Terms.Words(fullText).Count == 0)
         {
             throw new DocumentRejectedException("The document contains no text.");
         }
 
-        var title = FirstNonEmpty(input.Title, parsed.Title, input.FallbackTitle) ?? "Untitled";
+        var title = (FirstNonEmpty(input.Title, parsed.Title, input.FallbackTitle) ?? "Untitled").Trim();
         var id = input.Id ?? "doc_" + Guid.CreateVersion7().ToString("N");
-        return new PreparedDocument(id, title.Trim(), text, document, fingerprint.Hash, fingerprint.Metadata);
+        var metadata = MergeMetadata(input, parsed.Properties, title, fingerprint);
+        return new PreparedDocument(id, title, fullText, document, fingerprint.Hash, metadata, fingerprint.MediaType);
+    }
+
+    private async Task<ParsedDocument> LoadWithTimeoutAsync(
+        ReadOnlyMemory<byte> content, string mediaType, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.DocumentTimeout);
+        var limits = _options.Limits;
+        try
+        {
+            // Loaders check the token between pages and parts; WaitAsync also gives up on one that does not.
+            return await Task.Run(() => _formats.Load(content, mediaType, limits, timeout.Token), timeout.Token)
+                .WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DocumentRejectedException(
+                $"Reading the document took longer than {_options.DocumentTimeout.TotalSeconds:0.#} s (Ingestion:DocumentTimeout).");
+        }
+    }
+
+    // Standard keys first, the caller's own keys over them: a caller who says who the author is knows better than
+    // the file's properties. The media type is always the detected one.
+    private static Dictionary<string, string> MergeMetadata(
+        DocumentInput input, DocumentProperties properties, string title, Fingerprinted fingerprint)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Set(string key, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                metadata[key] = value.Trim();
+            }
+        }
+
+        Set(MetadataKeys.Title, title);
+        Set(MetadataKeys.SourceUri, input.Uri);
+        Set(MetadataKeys.Author, input.Author ?? properties.Author);
+        var created = input.Created ?? properties.Created;
+        var modified = input.Modified ?? properties.Modified;
+        Set(MetadataKeys.Created, created is { } c ? MetadataKeys.FormatDate(c) : null);
+        Set(MetadataKeys.Modified, modified is { } m ? MetadataKeys.FormatDate(m) : null);
+        foreach (var (key, value) in properties.Metadata)
+        {
+            Set(key, value);
+        }
+
+        foreach (var (key, value) in fingerprint.Metadata)
+        {
+            metadata[key] = value;
+        }
+
+        metadata[MetadataKeys.MediaType] = fingerprint.MediaType;
+        return metadata;
     }
 
     private async Task<IngestOutcome> WriteAsync(
         DocumentInput input, PreparedDocument prepared, IngestStatus status, CancellationToken cancellationToken)
     {
-        var chunks = _chunker.Chunk(prepared.Parsed);
+        var chunked = _chunker.ChunkDocument(prepared.Parsed);
+        var chunks = chunked.Chunks;
         var records = new List<ChunkRecord>(chunks.Count);
         for (var start = 0; start < chunks.Count; start += _options.EmbeddingBatchSize)
         {
@@ -282,31 +389,40 @@ public sealed class IngestionService
             for (var i = 0; i < batch.Count; i++)
             {
                 var c = batch[i];
-                records.Add(new ChunkRecord(c.Ordinal, c.Text, c.HeadingPath, c.TokenCount, embeddings[i].Vector));
+                records.Add(new ChunkRecord(c.Ordinal, c.Text, c.HeadingPath, c.TokenCount, embeddings[i].Vector)
+                {
+                    Page = c.Page,
+                    Parent = c.Parent,
+                });
             }
         }
 
-        var stored = await _store.UpsertDocumentAsync(
-            new DocumentRecord
-            {
-                TenantId = input.TenantId,
-                Id = prepared.Id,
-                Title = prepared.Title,
-                Uri = input.Uri,
-                Source = input.Source,
-                MediaType = input.MediaType,
-                ContentHash = prepared.Hash,
-                Metadata = prepared.Metadata,
-                Acl = input.Acl ?? DocumentAcl.Public,
-                ChunkerVersion = _chunker.Version,
-                EmbeddingModel = _embeddingModel,
-                ChunkCount = records.Count,
-                TextLength = prepared.Text.Length,
-            },
-            prepared.Text,
-            records,
-            cancellationToken).ConfigureAwait(false);
+        var document = new DocumentRecord
+        {
+            TenantId = input.TenantId,
+            Id = prepared.Id,
+            Title = prepared.Title,
+            Uri = input.Uri,
+            Source = input.Source,
+            MediaType = prepared.MediaType,
+            ContentHash = prepared.Hash,
+            Metadata = prepared.Metadata,
+            Acl = input.Acl ?? DocumentAcl.Public,
+            ChunkerVersion = _chunker.Version,
+            EmbeddingModel = _embeddingModel,
+            SourceVersion = input.SourceVersion,
+            ChunkCount = records.Count,
+            TextLength = prepared.Text.Length,
+        };
+        var result = await _store.UpsertDocumentAsync(
+            new DocumentWrite(document, prepared.Text, records) { Parents = chunked.Parents }, cancellationToken).ConfigureAwait(false);
+        if (!result.Applied)
+        {
+            Log.DocumentStale(_logger, result.Document.Id, input.SourceVersion ?? 0, result.Document.SourceVersion ?? 0);
+            return new IngestOutcome(IngestStatus.Stale, result.Document.Id, result.Document.ChunkCount, result.Document.Version);
+        }
 
+        var stored = result.Document;
         Log.DocumentIngested(_logger, stored.Id, status, records.Count, stored.Version);
         return new IngestOutcome(status, stored.Id, records.Count, stored.Version);
     }
@@ -326,8 +442,9 @@ public sealed class IngestionService
         _ => $"{bytes} bytes",
     };
 
-    private sealed record Fingerprinted(string Text, IReadOnlyDictionary<string, string> Metadata, string Hash);
+    private sealed record Fingerprinted(string? Text, string MediaType, IReadOnlyDictionary<string, string> Metadata, string Hash);
 
     private sealed record PreparedDocument(
-        string Id, string Title, string Text, ParsedDocument Parsed, string Hash, IReadOnlyDictionary<string, string> Metadata);
+        string Id, string Title, string Text, ParsedDocument Parsed, string Hash, IReadOnlyDictionary<string, string> Metadata,
+        string MediaType);
 }

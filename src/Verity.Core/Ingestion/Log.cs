@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(1005, LogLevel.Error, "Failed to ingest {Path}")]
     public static partial void FileFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Information, "Skipped document {DocumentId}: version {Incoming} is older than the stored version {Stored}")]
+    public static partial void DocumentStale(ILogger logger, string documentId, long incoming, long stored);
 }

@@ -22,6 +22,12 @@ public sealed record DocumentRecord
     public required string ChunkerVersion { get; init; }
     public required string EmbeddingModel { get; init; }
 
+    /// <summary>The version the source gave this content (an API caller's version, or the time the update was
+    /// accepted). A write carrying a lower version than the stored one is refused, so a re-delivered or
+    /// out-of-order update never overwrites newer content. Null: the source has no versions (a folder or crawl is
+    /// read as it is now) and the write always applies.</summary>
+    public long? SourceVersion { get; init; }
+
     /// <summary>Incremented by the store on every replacement of the document.</summary>
     public long Version { get; init; }
 

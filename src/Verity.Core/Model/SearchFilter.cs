@@ -8,6 +8,9 @@ public sealed record SearchFilter
     /// <summary>Exact-match metadata constraints; all must hold.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = DocumentRecord.EmptyMetadata;
 
+    /// <summary>Range constraints on metadata values, compared as text (ISO 8601 dates order correctly); all must hold.</summary>
+    public IReadOnlyList<MetadataRange> Ranges { get; init; } = [];
+
     /// <summary>When set, only chunks of these documents are searched.</summary>
     public IReadOnlyCollection<string>? DocumentIds { get; init; }
 
@@ -18,6 +21,10 @@ public sealed record SearchFilter
 
     public static SearchFilter ForTenant(string tenantId) => new() { TenantId = tenantId };
 }
+
+/// <summary>A metadata value that must lie within [<see cref="From"/>, <see cref="To"/>] (either end open when
+/// null), compared ordinally as text.</summary>
+public sealed record MetadataRange(string Key, string? From, string? To);
 
 public enum SearchMode
 {

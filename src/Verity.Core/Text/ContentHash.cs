@@ -21,6 +21,23 @@ public static class ContentHash
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>SHA-256 over a file's bytes (formats that are not text are hashed before they are read), the
+    /// description of how it is read and the metadata.</summary>
+    public static string Compute(ReadOnlySpan<byte> content, string descriptor, IReadOnlyDictionary<string, string> metadata)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, "bytes\n" + descriptor);
+        foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Append(hash, key);
+            Append(hash, value);
+        }
+
+        hash.AppendData(BitConverter.GetBytes(content.Length));
+        hash.AppendData(content);
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     private static void Append(IncrementalHash hash, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);

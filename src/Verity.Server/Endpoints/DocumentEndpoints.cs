@@ -191,9 +191,10 @@ public static partial class DocumentEndpoints
             errors["uri"] = ["uri must be an absolute URI."];
         }
 
-        if (body.MediaType is not null && !MediaTypes.IsSupported(body.MediaType))
+        if (MediaTypes.Canonical(body.MediaType) is { } declared && !MediaTypes.IsText(declared))
         {
-            errors["media_type"] = [$"media_type must be one of {MediaTypes.PlainText}, {MediaTypes.Markdown}, {MediaTypes.Html}."];
+            errors["media_type"] = [$"media_type must be a text format ({MediaTypes.PlainText}, {MediaTypes.Markdown}, {MediaTypes.Html}, " +
+                $"{MediaTypes.Csv}, {MediaTypes.Json} or {MediaTypes.JsonLines}); upload other formats to /v1/ingest/uploads."];
         }
 
         if (body.Metadata is { } metadata)

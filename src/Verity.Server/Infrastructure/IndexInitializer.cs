@@ -20,7 +20,7 @@ internal sealed class IndexInitializer(IServiceProvider services) : IHostedServi
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public static IndexConfiguration IndexConfigurationFor(
-        IEmbeddingGenerator<string, Embedding<float>> embedder, RecursiveChunker chunker)
+        IEmbeddingGenerator<string, Embedding<float>> embedder, IChunker chunker)
     {
         var metadata = embedder.GetService<EmbeddingGeneratorMetadata>();
         return new IndexConfiguration(

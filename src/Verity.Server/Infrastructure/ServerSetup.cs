@@ -38,7 +38,7 @@ public static class ServerSetup
         services.GetRequiredService<IIndexStore>().InitializeAsync(
             IndexInitializer.IndexConfigurationFor(
                 services.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
-                services.GetRequiredService<Verity.Core.Chunking.RecursiveChunker>()),
+                services.GetRequiredService<Verity.Core.Chunking.IChunker>()),
             cancellationToken);
 
     public static WebApplicationBuilder AddVerityServer(this WebApplicationBuilder builder)
