@@ -30,6 +30,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDocumentParser, PlainTextParser>();
         services.AddSingleton<IDocumentParser, MarkdownParser>();
         services.AddSingleton<IDocumentParser, HtmlParser>();
+        services.AddSingleton(options.Json);
+        services.AddSingleton<IDocumentParser, CsvParser>(_ => new CsvParser(options.Ingestion.MaxRows));
+        services.AddSingleton<IDocumentParser, JsonParser>();
+        services.AddSingleton<IDocumentLoader, PdfLoader>();
+        services.AddSingleton<IDocumentLoader, DocxLoader>();
+        services.AddSingleton<IDocumentLoader, PptxLoader>();
+        services.AddSingleton<IDocumentLoader, XlsxLoader>();
         services.AddSingleton<DocumentFormats>();
         services.AddSingleton<IChunker>(sp => Chunkers.Create(sp.GetRequiredService<ITokenCounter>(), options.Chunking));
         if (!services.Any(d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>)))
@@ -42,6 +49,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Retriever>();
         services.AddSingleton<ChatService>();
         services.AddSingleton<IngestionService>();
+        services.AddSingleton(options.Worker);
+        services.AddSingleton<Jobs.IngestionWorker>();
+        services.AddSingleton<Jobs.IngestionJobs>();
         return services;
     }
 }
@@ -55,4 +65,8 @@ public sealed class VerityCoreOptions
     public IngestionOptions Ingestion { get; set; } = new();
     public HashingEmbeddingOptions Embedding { get; set; } = new();
     public Guardrails.GuardrailOptions Guardrails { get; set; } = new();
+
+    /// <summary>How JSON and JSON Lines records become text (<c>Verity:Json</c>).</summary>
+    public JsonFormatOptions Json { get; set; } = new();
+    public Jobs.IngestionWorkerOptions Worker { get; set; } = new();
 }

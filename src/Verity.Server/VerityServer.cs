@@ -18,6 +18,7 @@ public static class VerityServer
         app.MapChatEndpoints();
         app.MapSearchEndpoints();
         app.MapDocumentEndpoints();
+        app.MapIngestEndpoints();
         app.MapAuditEndpoints();
         app.MapApiKeyEndpoints();
         app.MapWebUi();

@@ -1,15 +1,21 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
 namespace Verity.Sqlite;
 
-internal static class Schema
+internal static partial class Schema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     // Chunks belong to an index generation: a re-index writes a new generation beside the live one and promotes it
     // when complete. The FTS table is standalone (not external-content) and keyed by the chunk's rowid, written
     // in the same transaction as the chunk. The chunks table holds only keys and small columns, with text and vector
     // in tables of their own: every lexical match is joined to it for the tenant filter, and narrow rows made that
-    // join 2x cheaper on SciFact (many rows per page instead of one row spilling over several).
-    public const string Create = """
+    // join 2x cheaper on SciFact (many rows per page instead of one row spilling over several). Page and parent
+    // ordinal are small integers, mostly NULL, so they cost the chunks row a byte or two each.
+    public const string Create = CoreTables + JobTables + Footer;
+
+    private const string CoreTables = """
         CREATE TABLE IF NOT EXISTS schema_info (
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
@@ -42,6 +48,7 @@ internal static class Schema
             text_length     INTEGER NOT NULL,
             created_at      TEXT NOT NULL,
             updated_at      TEXT NOT NULL,
+            source_version  INTEGER,
             PRIMARY KEY (tenant_id, id)
         );
         CREATE INDEX IF NOT EXISTS documents_by_source ON documents(tenant_id, source);
@@ -72,10 +79,24 @@ internal static class Schema
             token_count     INTEGER NOT NULL,
             chunker_version TEXT NOT NULL,
             embedding_model TEXT NOT NULL,
+            page            INTEGER,
+            parent_ordinal  INTEGER,
             FOREIGN KEY (tenant_id, document_id) REFERENCES documents(tenant_id, id) ON DELETE CASCADE,
             UNIQUE (tenant_id, document_id, generation, ordinal)
         );
         CREATE INDEX IF NOT EXISTS chunks_by_tenant ON chunks(tenant_id, generation);
+
+        -- Parent passages (parent-child chunking): chunks.parent_ordinal points here; only the winners of a search
+        -- are joined to it, so the passages stay off the ranking path.
+        CREATE TABLE IF NOT EXISTS chunk_parents (
+            tenant_id   TEXT NOT NULL,
+            document_id TEXT NOT NULL,
+            generation  INTEGER NOT NULL REFERENCES index_generations(id),
+            ordinal     INTEGER NOT NULL,
+            text        TEXT NOT NULL,
+            PRIMARY KEY (tenant_id, document_id, generation, ordinal),
+            FOREIGN KEY (tenant_id, document_id) REFERENCES documents(tenant_id, id) ON DELETE CASCADE
+        );
 
         CREATE TABLE IF NOT EXISTS chunk_content (
             chunk_id     INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
@@ -132,7 +153,52 @@ internal static class Schema
         );
         CREATE INDEX IF NOT EXISTS api_keys_by_tenant ON api_keys(tenant_id, created_at);
 
-        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '2');
+        """;
+
+    private const string Footer = """
+        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '3');
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
         """;
+
+    // Version 2 to 3: versioned documents, pages and parent passages of chunks; the tables that are new in version 3
+    // (parents, jobs, checkpoints) are then made by Create like on a new database.
+    private const string MigrateFrom2 = """
+        ALTER TABLE documents ADD COLUMN source_version INTEGER;
+        ALTER TABLE chunks ADD COLUMN page INTEGER;
+        ALTER TABLE chunks ADD COLUMN parent_ordinal INTEGER;
+        UPDATE schema_info SET value = '3' WHERE key = 'schema_version';
+        """;
+
+    /// <summary>Creates the schema on a new database, migrates an older one in place, or checks that an existing
+    /// one is current; run inside the caller's write transaction, so a failed migration leaves the file as it was.
+    /// Returns the version migrated from, or null when nothing was migrated.</summary>
+    public static async Task<int?> EnsureAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        await Sql.ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);", cancellationToken)
+            .ConfigureAwait(false);
+        var found = await Sql.ScalarAsync<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'", cancellationToken)
+            .ConfigureAwait(false);
+        int? migratedFrom = null;
+        switch (found)
+        {
+            case null:
+                break;
+            case "2":
+                await Sql.ExecuteAsync(connection, MigrateFrom2, cancellationToken).ConfigureAwait(false);
+                migratedFrom = 2;
+                break;
+            default:
+                if (found != Version.ToString(CultureInfo.InvariantCulture))
+                {
+                    throw new InvalidOperationException(
+                        $"The database at {path} has schema version {found}; this build understands version {Version} (and migrates version 2). " +
+                        "Use a new data directory and ingest again (the index is rebuilt from the sources).");
+                }
+
+                break;
+        }
+
+        await Sql.ExecuteAsync(connection, Create, cancellationToken).ConfigureAwait(false);
+        return migratedFrom;
+    }
 }

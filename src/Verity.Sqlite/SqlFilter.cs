@@ -19,15 +19,46 @@ internal static partial class SqlFilter
         var i = 0;
         foreach (var (key, value) in filter.Metadata)
         {
-            if (!MetadataKey().IsMatch(key))
+            sql.Append($" AND json_extract(d.metadata, $mkey{i}) = $mval{i}");
+            command.Parameters.AddWithValue($"$mkey{i}", JsonPath(key));
+            command.Parameters.AddWithValue($"$mval{i}", value);
+            i++;
+        }
+
+        // Metadata values are JSON strings, so json_extract gives TEXT and the comparison is binary (ordinal) text
+        // order: ISO 8601 dates compare as times. A missing key is NULL and fails every bound.
+        i = 0;
+        foreach (var range in filter.Ranges)
+        {
+            sql.Append($" AND json_extract(d.metadata, $rkey{i})");
+            command.Parameters.AddWithValue($"$rkey{i}", JsonPath(range.Key));
+            if (range.From is null && range.To is null)
             {
-                throw new InvalidRequestException(
-                    $"Metadata filter key '{key}' is invalid: use 1–64 letters, digits, '_', '-' or '.'.", "filters");
+                sql.Append(" IS NOT NULL");
+            }
+            else if (range.To is null)
+            {
+                sql.Append($" >= $rfrom{i}");
+            }
+            else if (range.From is null)
+            {
+                sql.Append($" <= $rto{i}");
+            }
+            else
+            {
+                sql.Append($" BETWEEN $rfrom{i} AND $rto{i}");
             }
 
-            sql.Append($" AND json_extract(d.metadata, $mkey{i}) = $mval{i}");
-            command.Parameters.AddWithValue($"$mkey{i}", $"$.\"{key}\"");
-            command.Parameters.AddWithValue($"$mval{i}", value);
+            if (range.From is not null)
+            {
+                command.Parameters.AddWithValue($"$rfrom{i}", range.From);
+            }
+
+            if (range.To is not null)
+            {
+                command.Parameters.AddWithValue($"$rto{i}", range.To);
+            }
+
             i++;
         }
 
@@ -59,7 +90,18 @@ internal static partial class SqlFilter
     }
 
     public static bool IsUnfiltered(SearchFilter filter) =>
-        filter.Metadata.Count == 0 && filter.DocumentIds is null && filter.Principals is null;
+        filter.Metadata.Count == 0 && filter.Ranges.Count == 0 && filter.DocumentIds is null && filter.Principals is null;
+
+    private static string JsonPath(string key)
+    {
+        if (!MetadataKey().IsMatch(key))
+        {
+            throw new InvalidRequestException(
+                $"Metadata filter key '{key}' is invalid: use 1–64 letters, digits, '_', '-' or '.'.", "filters");
+        }
+
+        return $"$.\"{key}\"";
+    }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex MetadataKey();

@@ -16,16 +16,14 @@ namespace Verity.Sqlite;
 /// vectors as BLOBs, searched exactly with SIMD. Tenant and metadata filters are part of every SQL statement, and
 /// the vector scan only ever touches the requesting tenant's segment.
 /// </summary>
-public sealed class SqliteIndexStore : IIndexStore, IDisposable
+public sealed partial class SqliteIndexStore : IIndexStore, IDisposable
 {
     private const int MaxCachedPermissionSets = 256;
 
     private static readonly JsonSerializerOptions Json = new();
 
-    private readonly SqliteStoreOptions _options;
     private readonly ILogger<SqliteIndexStore> _logger;
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteDatabase _database;
     private readonly ConcurrentDictionary<string, VectorSegment> _segments = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _segmentLoad = new(1, 1);
     private readonly ConcurrentDictionary<string, (long Counter, HashSet<long> Chunks)> _allowed = new(StringComparer.Ordinal);
@@ -33,42 +31,25 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
 
     public SqliteIndexStore(SqliteStoreOptions options, ILogger<SqliteIndexStore> logger)
     {
-        _options = options;
         _logger = logger;
-        var fullPath = System.IO.Path.GetFullPath(options.Path);
-        Path = fullPath;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            ForeignKeys = true,
-            DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
-        }.ToString();
+        _database = new SqliteDatabase(options);
     }
 
-    public string Path { get; }
+    public string Path => _database.Path;
 
     private IndexGeneration Live => _live
         ?? throw new InvalidOperationException("The store is not initialised; call InitializeAsync first.");
 
     public async Task<IndexGeneration> InitializeAsync(IndexConfiguration configuration, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenForInitializationAsync(cancellationToken).ConfigureAwait(false);
+        await _database.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, Schema.Create, cancellationToken).ConfigureAwait(false);
-            var version = await ScalarAsync<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'", cancellationToken).ConfigureAwait(false);
-            if (version != Schema.Version.ToString(CultureInfo.InvariantCulture))
+            if (await Schema.EnsureAsync(connection, Path, cancellationToken).ConfigureAwait(false) is { } from)
             {
-                throw new InvalidOperationException(
-                    $"The database at {Path} has schema version {version}; this build understands version {Schema.Version}. " +
-                    "Use a new data directory and ingest again (the index is rebuilt from the sources).");
+                Log.SchemaMigrated(_logger, Path, from, Schema.Version);
             }
 
             var live = await ReadLiveGenerationAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -106,7 +87,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _database.WriteGate.Release();
         }
     }
 
@@ -128,6 +109,13 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         string tenantId, string documentId, IReadOnlyCollection<string>? principals, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadDocumentAsync(connection, tenantId, documentId, principals, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<DocumentRecord?> ReadDocumentAsync(
+        SqliteConnection connection, string tenantId, string documentId, IReadOnlyCollection<string>? principals,
+        CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         var acl = principals is null ? "" : " AND " + SqlFilter.Acl("d", command, principals);
         command.CommandText = $"SELECT {DocumentColumns} FROM documents d WHERE d.tenant_id = $tenant AND d.id = $id{acl}";
@@ -223,201 +211,6 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         return result;
     }
 
-    public async Task<UpsertResult> UpsertDocumentAsync(DocumentWrite write, CancellationToken cancellationToken)
-    {
-        var (document, text, chunks) = (write.Document, write.Text, write.Chunks);
-        var live = Live;
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var now = Timestamp(DateTimeOffset.UtcNow);
-
-            await DeleteChunksAsync(connection, document.TenantId, document.Id, live.Id, cancellationToken).ConfigureAwait(false);
-
-            await using (var upsert = connection.CreateCommand())
-            {
-                upsert.CommandText = """
-                    INSERT INTO documents(tenant_id, id, title, uri, source, media_type, content_hash, metadata, acl_public,
-                        chunker_version, embedding_model, version, chunk_count, text_length, created_at, updated_at)
-                    VALUES ($tenant, $id, $title, $uri, $source, $media, $hash, $metadata, $public,
-                        $chunker, $model, 1, $chunks, $length, $now, $now)
-                    ON CONFLICT(tenant_id, id) DO UPDATE SET
-                        title = excluded.title, uri = excluded.uri, source = excluded.source, media_type = excluded.media_type,
-                        content_hash = excluded.content_hash, metadata = excluded.metadata, acl_public = excluded.acl_public,
-                        chunker_version = excluded.chunker_version, embedding_model = excluded.embedding_model,
-                        version = documents.version + 1, chunk_count = excluded.chunk_count,
-                        text_length = excluded.text_length, updated_at = excluded.updated_at;
-                    INSERT INTO document_bodies(tenant_id, document_id, body) VALUES ($tenant, $id, $body)
-                    ON CONFLICT(tenant_id, document_id) DO UPDATE SET body = excluded.body;
-                    DELETE FROM document_principals WHERE tenant_id = $tenant AND document_id = $id;
-                    INSERT INTO document_principals(tenant_id, document_id, principal)
-                    SELECT DISTINCT $tenant, $id, value FROM json_each($principals)
-                    """;
-                upsert.Parameters.AddWithValue("$tenant", document.TenantId);
-                upsert.Parameters.AddWithValue("$id", document.Id);
-                upsert.Parameters.AddWithValue("$title", document.Title);
-                upsert.Parameters.AddWithValue("$uri", (object?)document.Uri ?? DBNull.Value);
-                upsert.Parameters.AddWithValue("$source", document.Source);
-                upsert.Parameters.AddWithValue("$media", document.MediaType);
-                upsert.Parameters.AddWithValue("$hash", document.ContentHash);
-                upsert.Parameters.AddWithValue("$metadata", JsonSerializer.Serialize(document.Metadata, Json));
-                upsert.Parameters.AddWithValue("$chunker", document.ChunkerVersion);
-                upsert.Parameters.AddWithValue("$model", document.EmbeddingModel);
-                upsert.Parameters.AddWithValue("$chunks", chunks.Count);
-                upsert.Parameters.AddWithValue("$length", text.Length);
-                upsert.Parameters.AddWithValue("$body", text);
-                upsert.Parameters.AddWithValue("$public", document.Acl.IsPublic ? 1 : 0);
-                upsert.Parameters.AddWithValue("$principals", JsonSerializer.Serialize(document.Acl.Principals));
-                upsert.Parameters.AddWithValue("$now", now);
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await InsertChunksAsync(connection, document, chunks, live, cancellationToken).ConfigureAwait(false);
-            await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new UpsertResult((await GetDocumentAsync(document.TenantId, document.Id, cancellationToken).ConfigureAwait(false))!, true);
-        }
-        catch (SqliteException e)
-        {
-            throw Translate(e, "write the document");
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    public async Task<bool> DeleteDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var fts = connection.CreateCommand())
-            {
-                fts.CommandText = """
-                    DELETE FROM chunks_fts WHERE rowid IN
-                        (SELECT id FROM chunks WHERE tenant_id = $tenant AND document_id = $id)
-                    """;
-                fts.Parameters.AddWithValue("$tenant", tenantId);
-                fts.Parameters.AddWithValue("$id", documentId);
-                await fts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            int deleted;
-            await using (var delete = connection.CreateCommand())
-            {
-                delete.CommandText = "DELETE FROM documents WHERE tenant_id = $tenant AND id = $id";
-                delete.Parameters.AddWithValue("$tenant", tenantId);
-                delete.Parameters.AddWithValue("$id", documentId);
-                deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (deleted > 0)
-            {
-                await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return deleted > 0;
-        }
-        catch (SqliteException e)
-        {
-            throw Translate(e, "delete the document");
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    public async Task<IReadOnlyList<ScoredChunk>> SearchDenseAsync(
-        ReadOnlyMemory<float> queryVector, SearchFilter filter, int limit, CancellationToken cancellationToken)
-    {
-        var live = Live;
-        if (queryVector.Length != live.Dimensions)
-        {
-            throw new InvalidOperationException(
-                $"The query vector has {queryVector.Length} dimensions; the index has {live.Dimensions}.");
-        }
-
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var segment = await GetSegmentAsync(connection, filter.TenantId, live, cancellationToken).ConfigureAwait(false);
-        HashSet<long>? allowed = null;
-        if (filter is { Principals: { } principals, Metadata.Count: 0, DocumentIds: null })
-        {
-            allowed = await AllowedForPrincipalsAsync(connection, filter, principals, live.Id, segment.ChangeCounter, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!SqlFilter.IsUnfiltered(filter))
-        {
-            allowed = await AllowedChunksAsync(connection, filter, live.Id, cancellationToken).ConfigureAwait(false);
-        }
-
-        var top = segment.Search(queryVector.Span, limit, allowed);
-        if (top.Count == 0)
-        {
-            return [];
-        }
-
-        var chunks = await LoadChunksAsync(connection, filter.TenantId, top.Select(t => t.ChunkId), cancellationToken).ConfigureAwait(false);
-        return top.Where(t => chunks.ContainsKey(t.ChunkId))
-            .Select(t => new ScoredChunk(chunks[t.ChunkId], t.Score))
-            .ToList();
-    }
-
-    public async Task<IReadOnlyList<ScoredChunk>> SearchLexicalAsync(
-        string query, SearchFilter filter, int limit, CancellationToken cancellationToken)
-    {
-        var match = FtsQuery.Build(query);
-        if (match is null)
-        {
-            return [];
-        }
-
-        var live = Live;
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var where = SqlFilter.Render(filter, command, live.Id);
-        // Rank and filter on ids and scores only, then fetch the text of the winners, so the sort carries no text.
-        command.CommandText = $"""
-            SELECT {ChunkColumns}, -top.rank AS score
-            FROM (
-                SELECT chunks_fts.rowid AS id, bm25(chunks_fts, 2.0, 1.5, 1.0) AS rank
-                FROM chunks_fts
-                JOIN chunks c ON c.id = chunks_fts.rowid
-                JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-                WHERE chunks_fts MATCH $match AND {where}
-                ORDER BY rank
-                LIMIT $limit
-            ) AS top
-            JOIN chunks c ON c.id = top.id
-            JOIN chunk_content cc ON cc.chunk_id = c.id
-            JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-            ORDER BY top.rank
-            """;
-        command.Parameters.AddWithValue("$match", match);
-        command.Parameters.AddWithValue("$limit", limit);
-
-        var results = new List<ScoredChunk>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                results.Add(new ScoredChunk(ReadChunk(reader), reader.GetDouble(7)));
-            }
-        }
-        catch (SqliteException e)
-        {
-            throw Translate(e, "search the index");
-        }
-
-        return results;
-    }
-
     public async Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken)
     {
         var live = Live;
@@ -445,18 +238,26 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
 
     public void Dispose()
     {
-        _writeLock.Dispose();
         _segmentLoad.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        _database.ClearPool();
     }
 
     private const string DocumentColumns = """
         d.tenant_id, d.id, d.title, d.uri, d.source, d.media_type, d.content_hash, d.metadata, d.chunker_version,
         d.embedding_model, d.version, d.chunk_count, d.text_length, d.created_at, d.updated_at, d.acl_public,
-        (SELECT json_group_array(principal) FROM document_principals p WHERE p.tenant_id = d.tenant_id AND p.document_id = d.id)
+        (SELECT json_group_array(principal) FROM document_principals p WHERE p.tenant_id = d.tenant_id AND p.document_id = d.id),
+        d.source_version
         """;
 
-    private const string ChunkColumns = "c.id, c.document_id, c.ordinal, cc.text, cc.heading_path, d.title, d.uri";
+    // A chunk as a result: needs chunks c, chunk_content cc, documents d and ChunkParentJoin (cp).
+    private const string ChunkColumns = "c.id, c.document_id, c.ordinal, cc.text, cc.heading_path, d.title, d.uri, c.page, cp.text";
+
+    private const int ChunkColumnCount = 9;
+
+    private const string ChunkParentJoin = """
+        LEFT JOIN chunk_parents cp ON cp.tenant_id = c.tenant_id AND cp.document_id = c.document_id
+            AND cp.generation = c.generation AND cp.ordinal = c.parent_ordinal
+        """;
 
     private static DocumentRecord ReadDocument(SqliteDataReader reader) => new()
     {
@@ -476,6 +277,7 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         CreatedAt = ParseTimestamp(reader.GetString(13)),
         UpdatedAt = ParseTimestamp(reader.GetString(14)),
         Acl = ReadAcl(reader.GetInt64(15) == 1, reader.GetString(16)),
+        SourceVersion = reader.IsDBNull(17) ? null : reader.GetInt64(17),
     };
 
     private static DocumentAcl ReadAcl(bool isPublic, string principalsJson)
@@ -499,200 +301,9 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         HeadingPath = reader.GetString(4),
         DocumentTitle = reader.GetString(5),
         DocumentUri = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Page = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        ParentText = reader.IsDBNull(8) ? null : reader.GetString(8),
     };
-
-    private static async Task DeleteChunksAsync(
-        SqliteConnection connection, string tenantId, string documentId, int generation, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            DELETE FROM chunks_fts WHERE rowid IN
-                (SELECT id FROM chunks WHERE tenant_id = $tenant AND document_id = $id AND generation = $generation);
-            DELETE FROM chunks WHERE tenant_id = $tenant AND document_id = $id AND generation = $generation;
-            """;
-        command.Parameters.AddWithValue("$tenant", tenantId);
-        command.Parameters.AddWithValue("$id", documentId);
-        command.Parameters.AddWithValue("$generation", generation);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task InsertChunksAsync(
-        SqliteConnection connection, DocumentRecord document, IReadOnlyList<ChunkRecord> chunks, IndexGeneration live,
-        CancellationToken cancellationToken)
-    {
-        await using var chunk = connection.CreateCommand();
-        chunk.CommandText = """
-            INSERT INTO chunks(tenant_id, document_id, generation, ordinal, token_count, chunker_version, embedding_model)
-            VALUES ($tenant, $document, $generation, $ordinal, $tokens, $chunker, $model)
-            RETURNING id
-            """;
-        chunk.Parameters.AddWithValue("$tenant", document.TenantId);
-        chunk.Parameters.AddWithValue("$document", document.Id);
-        chunk.Parameters.AddWithValue("$generation", live.Id);
-        chunk.Parameters.AddWithValue("$chunker", document.ChunkerVersion);
-        chunk.Parameters.AddWithValue("$model", document.EmbeddingModel);
-        var ordinal = chunk.Parameters.Add("$ordinal", SqliteType.Integer);
-        var tokens = chunk.Parameters.Add("$tokens", SqliteType.Integer);
-
-        await using var content = connection.CreateCommand();
-        content.CommandText = """
-            INSERT INTO chunk_content(chunk_id, text, heading_path) VALUES ($id, $text, $heading);
-            INSERT INTO chunk_vectors(chunk_id, embedding) VALUES ($id, $embedding);
-            """;
-        var contentId = content.Parameters.Add("$id", SqliteType.Integer);
-        var text = content.Parameters.Add("$text", SqliteType.Text);
-        var heading = content.Parameters.Add("$heading", SqliteType.Text);
-        var embedding = content.Parameters.Add("$embedding", SqliteType.Blob);
-
-        await using var fts = connection.CreateCommand();
-        fts.CommandText = "INSERT INTO chunks_fts(rowid, title, heading, body) VALUES ($rowid, $title, $heading, $body)";
-        var rowId = fts.Parameters.Add("$rowid", SqliteType.Integer);
-        fts.Parameters.AddWithValue("$title", document.Title);
-        var ftsHeading = fts.Parameters.Add("$heading", SqliteType.Text);
-        var body = fts.Parameters.Add("$body", SqliteType.Text);
-
-        foreach (var record in chunks)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (record.Embedding.Length != live.Dimensions)
-            {
-                throw new InvalidOperationException(
-                    $"Chunk {record.Ordinal} of '{document.Id}' has a {record.Embedding.Length}-dimensional vector; the index has {live.Dimensions}.");
-            }
-
-            ordinal.Value = record.Ordinal;
-            tokens.Value = record.TokenCount;
-            var id = (long)(await chunk.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-
-            contentId.Value = id;
-            text.Value = record.Text;
-            heading.Value = record.HeadingPath;
-            embedding.Value = MemoryMarshal.AsBytes(record.Embedding.Span).ToArray();
-            await content.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-            rowId.Value = id;
-            ftsHeading.Value = record.HeadingPath;
-            body.Value = record.Text;
-            await fts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<VectorSegment> GetSegmentAsync(
-        SqliteConnection connection, string tenantId, IndexGeneration live, CancellationToken cancellationToken)
-    {
-        var counter = await ChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
-        if (_segments.TryGetValue(tenantId, out var cached) && cached.ChangeCounter == counter)
-        {
-            return cached;
-        }
-
-        await _segmentLoad.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_segments.TryGetValue(tenantId, out cached) && cached.ChangeCounter == counter)
-            {
-                return cached;
-            }
-
-            // Read the counter and the vectors in one read transaction, so the segment matches the counter it carries.
-            await using var transaction = connection.BeginTransaction(deferred: true);
-            counter = await ChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT v.chunk_id, v.embedding FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
-                WHERE c.tenant_id = $tenant AND c.generation = $generation ORDER BY v.chunk_id
-                """;
-            command.Parameters.AddWithValue("$tenant", tenantId);
-            command.Parameters.AddWithValue("$generation", live.Id);
-            var ids = new List<long>();
-            var matrix = new List<float>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    ids.Add(reader.GetInt64(0));
-                    var blob = (byte[])reader.GetValue(1);
-                    matrix.AddRange(MemoryMarshal.Cast<byte, float>(blob));
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            var segment = new VectorSegment(counter, live.Dimensions, [.. ids], [.. matrix]);
-            _segments[tenantId] = segment;
-            Log.SegmentLoaded(_logger, tenantId, segment.Count, segment.MemoryBytes);
-            return segment;
-        }
-        finally
-        {
-            _segmentLoad.Release();
-        }
-    }
-
-    // The chunks a set of principals may read changes only when the index does: cache it per (tenant, principals)
-    // against the change counter, so dense search does not recompute the ACL join on every query.
-    private async Task<HashSet<long>> AllowedForPrincipalsAsync(
-        SqliteConnection connection, SearchFilter filter, IReadOnlyCollection<string> principals, int generation, long counter,
-        CancellationToken cancellationToken)
-    {
-        var key = $"{filter.TenantId}\n{generation}\n{string.Join('\n', principals.Order(StringComparer.Ordinal))}";
-        if (_allowed.TryGetValue(key, out var cached) && cached.Counter == counter)
-        {
-            return cached.Chunks;
-        }
-
-        var chunks = await AllowedChunksAsync(connection, filter, generation, cancellationToken).ConfigureAwait(false);
-        if (_allowed.Count >= MaxCachedPermissionSets)
-        {
-            _allowed.Clear();
-        }
-
-        _allowed[key] = (counter, chunks);
-        return chunks;
-    }
-
-    private static async Task<HashSet<long>> AllowedChunksAsync(
-        SqliteConnection connection, SearchFilter filter, int generation, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        var where = SqlFilter.Render(filter, command, generation);
-        command.CommandText = $"""
-            SELECT c.id FROM chunks c JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-            WHERE {where}
-            """;
-        var allowed = new HashSet<long>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            allowed.Add(reader.GetInt64(0));
-        }
-
-        return allowed;
-    }
-
-    // "+c.tenant_id" keeps SQLite from planning a walk over the tenant's whole chunk index; the ids are primary-key
-    // lookups and the tenant condition is checked on the rows found.
-    private static async Task<Dictionary<long, IndexedChunk>> LoadChunksAsync(
-        SqliteConnection connection, string tenantId, IEnumerable<long> ids, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {ChunkColumns}
-            FROM chunks c
-            JOIN chunk_content cc ON cc.chunk_id = c.id
-            JOIN documents d ON d.tenant_id = c.tenant_id AND d.id = c.document_id
-            WHERE c.id IN (SELECT value FROM json_each($ids)) AND +c.tenant_id = $tenant
-            """;
-        command.Parameters.AddWithValue("$tenant", tenantId);
-        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
-        var result = new Dictionary<long, IndexedChunk>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result[reader.GetInt64(0)] = ReadChunk(reader);
-        }
-
-        return result;
-    }
 
     private static async Task<IndexGeneration?> ReadLiveGenerationAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
@@ -717,34 +328,33 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
-            return connection;
+            return await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException e)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
             throw Translate(e, "open the database");
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenForInitializationAsync(CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _database.OpenForInitializationAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw Translate(e, "open the index");
+        }
     }
 
-    private static async Task<T?> ScalarAsync<T>(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
-    }
+    private static Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
+        Sql.ExecuteAsync(connection, sql, cancellationToken);
+
+    private static Task<T?> ScalarAsync<T>(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
+        Sql.ScalarAsync<T>(connection, sql, cancellationToken);
 
     private StoreUnavailableException Translate(SqliteException e, string operation)
     {
@@ -754,10 +364,9 @@ public sealed class SqliteIndexStore : IIndexStore, IDisposable
         return new StoreUnavailableException($"The index store could not {operation}.", transient, e);
     }
 
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset value) => Sql.Timestamp(value);
 
-    private static DateTimeOffset ParseTimestamp(string value) =>
-        DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset ParseTimestamp(string value) => Sql.ParseTimestamp(value);
 
     private static string EncodeCursor(string id) => Convert.ToBase64String(Encoding.UTF8.GetBytes(id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -33,16 +33,42 @@ public sealed class TextDecoderTests
         Assert.Equal("a\tb\fc\r\nd", TextDecoder.Decode("a\tb\fc\r\nd"u8));
 
     [Theory]
-    [InlineData(new byte[] { 0x61, 0xC3, 0x28, 0x62 })]
-    [InlineData(new byte[] { 0x63, 0x61, 0x66, 0xE9 })]
-    [InlineData(new byte[] { 0x61, 0xF0, 0x9F, 0x8E })]
-    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, 0x61, 0xFF })]
-    public void Decode_InvalidUtf8_RejectedWithReason(byte[] bytes)
+    [InlineData(new byte[] { 0x63, 0x61, 0x66, 0xE9 }, "café")]
+    [InlineData(new byte[] { 0x61, 0xC3, 0x28, 0x62 }, "aÃ(b")]
+    [InlineData(new byte[] { 0x93, 0x51, 0x94, 0x20, 0x80, 0x35 }, "\u201CQ\u201D \u20AC5")]
+    public void Decode_NotUtf8_ReadAsWindows1252(byte[] bytes, string expected) =>
+        Assert.Equal(expected, TextDecoder.Decode(bytes));
+
+    [Fact]
+    public void Decode_Latin1Text_ReturnsText()
     {
-        var exception = Assert.Throws<DocumentRejectedException>(() => TextDecoder.Decode(bytes));
+        const string text = "Un café crème, s'il vous plaît, à la terrasse.";
+
+        Assert.Equal(text, TextDecoder.Decode(Encoding.Latin1.GetBytes(text)));
+    }
+
+    [Fact]
+    public void Decode_Utf8BomThenInvalidBytes_RejectedWithReason()
+    {
+        var exception = Assert.Throws<DocumentRejectedException>(() => TextDecoder.Decode(new byte[] { 0xEF, 0xBB, 0xBF, 0x61, 0xFF }));
 
         Assert.Contains("not valid UTF-8", exception.Reason, StringComparison.Ordinal);
         Assert.Equal(exception.Reason, exception.Message);
+    }
+
+    [Fact]
+    public void Decode_Utf16LittleEndianWithoutBom_ReturnsText() =>
+        Assert.Equal(Sample, TextDecoder.Decode(Encoding.Unicode.GetBytes(Sample)));
+
+    [Fact]
+    public void Decode_Utf16BigEndianWithoutBom_ReturnsText() =>
+        Assert.Equal(Sample, TextDecoder.Decode(Encoding.BigEndianUnicode.GetBytes(Sample)));
+
+    [Fact]
+    public void Decode_Utf32WithBom_ReturnsText()
+    {
+        Assert.Equal(Sample, TextDecoder.Decode(Concat([0xFF, 0xFE, 0x00, 0x00], new UTF32Encoding(false, false).GetBytes(Sample))));
+        Assert.Equal(Sample, TextDecoder.Decode(Concat([0x00, 0x00, 0xFE, 0xFF], new UTF32Encoding(true, false).GetBytes(Sample))));
     }
 
     [Fact]

@@ -136,45 +136,9 @@ public sealed partial class CliTests : IDisposable
         return "";
     }
 
-    /// <returns>The exit code, standard output alone (what <c>--json</c> promises to keep clean) and both streams.</returns>
-    private static async Task<(int ExitCode, string Output, string All)> RunAsync(params string[] args)
-    {
-        using var process = Start(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await stdout, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output, string All)> RunAsync(params string[] args) => VerityProcess.RunAsync(args);
 
-    private static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        info.ArgumentList.Add(CliAssembly);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["COLUMNS"] = "200";
-        return Process.Start(info)!;
-    }
-
-    // The verity program, copied beside the tests by the project reference (with its runtimeconfig and demo corpus).
-    private static string CliAssembly
-    {
-        get
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, "verity.dll");
-            Assert.True(File.Exists(path), $"{path} is missing; build the solution first.");
-            return path;
-        }
-    }
+    private static Process Start(params string[] args) => VerityProcess.Start(args);
 
     [GeneratedRegex(@"serving the demo at (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ServingLine();

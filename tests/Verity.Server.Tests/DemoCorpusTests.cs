@@ -25,12 +25,12 @@ public sealed class DemoCorpusTests(ITestOutputHelper output) : IDisposable
     public async Task Chat_DemoQuestions_FindTheirDocumentAndAnswerGrounded()
     {
         using var client = _factory.CreateClient().WithToken(TestTokens.Create(user: "carol", groups: AllGroups));
-        var ingestion = _factory.Services.GetRequiredService<IngestionService>();
+        var ingestion = _factory.Services.GetRequiredService<Verity.Core.Jobs.IngestionJobs>();
         var stopwatch = Stopwatch.StartNew();
-        var first = await ingestion.SyncDirectoryAsync(RepositoryPaths.DemoCorpus, Tenants.Default, null, CancellationToken.None);
+        var first = await ingestion.SyncAsync(new Verity.Core.Connectors.FolderConnector(RepositoryPaths.DemoCorpus), Tenants.Default, null, CancellationToken.None);
         var firstMs = stopwatch.Elapsed.TotalMilliseconds;
         stopwatch.Restart();
-        var second = await ingestion.SyncDirectoryAsync(RepositoryPaths.DemoCorpus, Tenants.Default, null, CancellationToken.None);
+        var second = await ingestion.SyncAsync(new Verity.Core.Connectors.FolderConnector(RepositoryPaths.DemoCorpus), Tenants.Default, null, CancellationToken.None);
         var secondMs = stopwatch.Elapsed.TotalMilliseconds;
 
         Assert.Empty(first.Failed);
@@ -80,7 +80,8 @@ public sealed class DemoCorpusTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Chat_RestrictedQuestionsFromStaff_NeverRevealRestrictedDocuments()
     {
-        await _factory.Services.GetRequiredService<IngestionService>().SyncDirectoryAsync(RepositoryPaths.DemoCorpus, Tenants.Default, null, CancellationToken.None);
+        await _factory.Services.GetRequiredService<Verity.Core.Jobs.IngestionJobs>().SyncAsync(
+            new Verity.Core.Connectors.FolderConnector(RepositoryPaths.DemoCorpus), Tenants.Default, null, CancellationToken.None);
         using var staff = _factory.CreateClient().WithToken(TestTokens.Create(user: "erin", groups: ["engineering"]));
         var restricted = ReadJsonLines("questions.jsonl").Where(q => q.GetProperty("expected").GetString()!.StartsWith(Restricted, StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(restricted);

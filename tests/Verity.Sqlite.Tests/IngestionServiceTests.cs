@@ -5,6 +5,8 @@ using Verity.Core.Chunking;
 using Verity.Core.Documents;
 using Verity.Core.Embeddings;
 using Verity.Core.Ingestion;
+using Verity.Core.Jobs;
+using Verity.Core.Connectors;
 using Verity.Core.Model;
 using Verity.Core.Text;
 
@@ -78,7 +80,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         WriteStandardFiles();
         var service = CreateService();
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(4, summary.Added);
         Assert.Equal(0, summary.Updated);
@@ -113,11 +115,11 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteStandardFiles();
         var service = CreateService();
-        await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        await SyncAsync(service, Root, Tenant, null, Ct);
         File.SetLastWriteTimeUtc(Path.Combine(Root, "notes.txt"), DateTime.UtcNow.AddHours(1));
         _embedder.Reset();
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(4, summary.Unchanged);
         Assert.Equal(0, summary.Added);
@@ -134,11 +136,11 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteStandardFiles();
         var service = CreateService();
-        await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        await SyncAsync(service, Root, Tenant, null, Ct);
         WriteText("notes.txt", "Meeting notes\n\nThe harbour master records the tides every morning.\n");
         _embedder.Reset();
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(1, summary.Updated);
         Assert.Equal(3, summary.Unchanged);
@@ -159,10 +161,10 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteStandardFiles();
         var service = CreateService();
-        await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        await SyncAsync(service, Root, Tenant, null, Ct);
         File.Delete(Path.Combine(Root, "page.html"));
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(1, summary.Removed);
         Assert.Equal(3, summary.Unchanged);
@@ -180,13 +182,13 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         WriteStandardFiles();
         WriteText("long.md", "# Long\n\n" + string.Join("\n\n", Enumerable.Range(0, 30).Select(i =>
             $"Paragraph {i} describes how the observatory calibrates telescope mirror segment {i} before each night of observation.")));
-        await CreateService().SyncDirectoryAsync(Root, Tenant, null, Ct);
+        await SyncAsync(CreateService(), Root, Tenant, null, Ct);
         var before = (await _store.GetDocumentAsync(Tenant, "long.md", Ct))!;
         var smaller = new ChunkingOptions { MaxTokens = 64, OverlapTokens = 8 };
         var service = CreateService(smaller);
         _embedder.Reset();
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(5, summary.Updated);
         Assert.Equal(0, summary.Unchanged);
@@ -202,7 +204,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(documents.Sum(d => d.ChunkCount), (await _store.GetStatisticsAsync(Tenant, Ct)).Chunks);
 
         _embedder.Reset();
-        var again = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var again = await SyncAsync(service, Root, Tenant, null, Ct);
         Assert.Equal(5, again.Unchanged);
         Assert.Equal(0, _embedder.Calls);
     }
@@ -221,17 +223,18 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         WriteHuge("huge.txt", 50L * 1024 * 1024);
         var service = CreateService();
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
-        Assert.Equal(4, summary.Added);
+        // Latin-1 is not refused but read with the legacy fallback: the accents survive.
+        Assert.Equal(5, summary.Added);
+        Assert.Contains("café crème", await _store.GetDocumentTextAsync(Tenant, "latin1.txt", Ct), StringComparison.Ordinal);
         Assert.Equal(0, summary.Ignored);
         var reasons = summary.Failed.ToDictionary(f => f.Path, f => f.Reason, StringComparer.Ordinal);
         Assert.Equal(
-            ["binary.txt", "blank.txt", "control.txt", "empty.md", "huge.txt", "latin1.txt", "nul.txt", "script-only.html"],
+            ["binary.txt", "blank.txt", "control.txt", "empty.md", "huge.txt", "nul.txt", "script-only.html"],
             reasons.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("binary", reasons["binary.txt"], StringComparison.Ordinal);
-        Assert.Contains("NUL", reasons["nul.txt"], StringComparison.Ordinal);
-        Assert.Contains("not valid UTF-8", reasons["latin1.txt"], StringComparison.Ordinal);
+        Assert.Contains("binary", reasons["nul.txt"], StringComparison.Ordinal);
         Assert.Contains("no text", reasons["empty.md"], StringComparison.Ordinal);
         Assert.Contains("no text", reasons["blank.txt"], StringComparison.Ordinal);
         Assert.Contains("no text", reasons["script-only.html"], StringComparison.Ordinal);
@@ -240,7 +243,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         Assert.Contains("10 MB", reasons["huge.txt"], StringComparison.Ordinal);
         Assert.Contains("MaxDocumentBytes", reasons["huge.txt"], StringComparison.Ordinal);
 
-        Assert.Equal(StandardFiles, (await ListAsync()).Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(StandardFiles.Append("latin1.txt").Order(StringComparer.Ordinal), (await ListAsync()).Select(d => d.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -248,11 +251,11 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteStandardFiles();
         var service = CreateService();
-        await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
-        WriteBytes("notes.txt", [0x4D, 0x65, 0x65, 0x74, 0xC3, 0x28, 0xFF, 0xFE, 0x20, 0x6E, 0x6F, 0x74, 0x65, 0x73]);
+        await SyncAsync(service, Root, Tenant, null, Ct);
+        WriteBytes("notes.txt", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00]);
         WriteBytes("guide.md", []);
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(["guide.md", "notes.txt"], summary.Failed.Select(f => f.Path).Order(StringComparer.Ordinal));
         Assert.Equal(0, summary.Removed);
@@ -274,7 +277,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         WriteBytes("archive.zip", [0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         WriteText("sub/tool.exe", "MZ");
 
-        var summary = await CreateService().SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(CreateService(), Root, Tenant, null, Ct);
 
         Assert.Equal(3, summary.Ignored);
         Assert.Equal(4, summary.Added);
@@ -292,7 +295,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         WriteText("sub/.secret/keys.txt", "Secret content about cormorants.\n");
         WriteText("sub/.env.txt", "Environment about cormorants.\n");
 
-        var summary = await CreateService().SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(CreateService(), Root, Tenant, null, Ct);
 
         Assert.Equal(1, summary.Added);
         Assert.Equal(0, summary.Ignored);
@@ -305,7 +308,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     public async Task SyncDirectoryAsync_MissingFolder_ThrowsInvalidRequestException()
     {
         await Assert.ThrowsAsync<InvalidRequestException>(
-            () => CreateService().SyncDirectoryAsync(Path.Combine(Root, "does-not-exist"), Tenant, null, Ct));
+            () => SyncAsync(CreateService(), Path.Combine(Root, "does-not-exist"), Tenant, null, Ct));
     }
 
     [Fact]
@@ -313,11 +316,11 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteStandardFiles();
         var service = CreateService();
-        await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
-        await service.SyncDirectoryAsync(Root, "tenant-b", null, Ct);
+        await SyncAsync(service, Root, Tenant, null, Ct);
+        await SyncAsync(service, Root, "tenant-b", null, Ct);
         File.Delete(Path.Combine(Root, "notes.txt"));
 
-        var summary = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var summary = await SyncAsync(service, Root, Tenant, null, Ct);
 
         Assert.Equal(1, summary.Removed);
         Assert.Null(await _store.GetDocumentAsync(Tenant, "notes.txt", Ct));
@@ -331,10 +334,13 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         WriteStandardFiles();
         var reports = new List<SyncProgress>();
 
-        await CreateService().SyncDirectoryAsync(Root, Tenant, new SynchronousProgress(reports), Ct);
+        await SyncAsync(CreateService(), Root, Tenant, new SynchronousProgress(reports), Ct);
 
-        Assert.Equal(StandardFiles, reports.Where(r => r.CurrentPath.Length > 0).Select(r => r.CurrentPath).Order(StringComparer.Ordinal));
-        Assert.Equal(new SyncProgress(4, 4, ""), reports[^1]);
+        // Progress is the job's: items done of items queued, never going back, ending with all done.
+        var job = Assert.Single(reports.Where(r => r.Total > 0).Select(r => r.CurrentPath).Distinct());
+        Assert.StartsWith("job_", job, StringComparison.Ordinal);
+        Assert.Equal(reports.Where(r => r.Total > 0).Select(r => r.Done).Order(), reports.Where(r => r.Total > 0).Select(r => r.Done));
+        Assert.Equal(new SyncProgress(4, 4, job), reports[^1]);
     }
 
     // ---------------------------------------------------------------- IngestAsync
@@ -433,13 +439,13 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         WriteText("readme.md", "# Team A\n\nTeam A owns the billing service and its alerts.");
         var service = CreateService();
-        await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        await SyncAsync(service, Root, Tenant, null, Ct);
 
         var other = _temp.Combine("other");
         Directory.CreateDirectory(other);
         File.WriteAllText(Path.Combine(other, "readme.md"), "# Team B\n\nTeam B owns the search cluster.");
         File.WriteAllText(Path.Combine(other, "extra.md"), "# Extra\n\nThe extra page survives a refused neighbour.");
-        var summary = await service.SyncDirectoryAsync(other, Tenant, null, Ct);
+        var summary = await SyncAsync(service, other, Tenant, null, Ct);
 
         var failure = Assert.Single(summary.Failed);
         Assert.Equal("readme.md", failure.Path);
@@ -449,7 +455,7 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(Source, kept!.Source);
         Assert.Equal(1, kept.Version);
 
-        var again = await service.SyncDirectoryAsync(Root, Tenant, null, Ct);
+        var again = await SyncAsync(service, Root, Tenant, null, Ct);
         Assert.Equal(1, again.Unchanged);
         Assert.Equal(0, again.Removed);
     }
@@ -461,6 +467,17 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     {
         await Assert.ThrowsAsync<InvalidRequestException>(() => CreateService().IngestAsync(
             new DocumentInput { TenantId = Tenant, Id = id, Text = "Some text here.", Source = "api", MediaType = MediaTypes.PlainText }, Ct));
+    }
+
+    // Folder sync runs the way the product runs it: a folder scan becomes a durable job that a worker drains.
+    private async Task<SyncSummary> SyncAsync(
+        IngestionService service, string root, string tenant, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var jobs = new SqliteIngestJobStore(new SqliteStoreOptions { Path = _temp.Combine("index", "verity.db") }, NullLogger<SqliteIngestJobStore>.Instance);
+        using var worker = new IngestionWorker(
+            jobs, _store, service, new IngestionWorkerOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(5) }, NullLogger<IngestionWorker>.Instance);
+        var orchestration = new IngestionJobs(jobs, _store, service, worker, NullLogger<IngestionJobs>.Instance);
+        return await orchestration.SyncAsync(new FolderConnector(root), tenant, progress, cancellationToken);
     }
 
     private IngestionService CreateService(ChunkingOptions? chunking = null, IngestionOptions? options = null) =>

@@ -40,8 +40,11 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
         var tables = Query(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'chunks_fts_%' ORDER BY name")
             .Select(r => (string)r[0]).ToList();
 
-        Assert.Equal(["api_keys", "audit_log", "chunk_content", "chunk_vectors", "chunks", "chunks_fts", "document_bodies", "document_principals", "documents", "index_generations", "schema_info"], tables);
-        Assert.Equal("2", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal(
+            ["api_keys", "audit_log", "chunk_content", "chunk_parents", "chunk_vectors", "chunks", "chunks_fts", "connector_checkpoints",
+             "document_bodies", "document_principals", "documents", "index_generations", "ingest_job_items", "ingest_jobs", "schema_info"],
+            tables);
+        Assert.Equal("3", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM index_generations"));
         Assert.Equal("live", Scalar<string>(connection, "SELECT state FROM index_generations"));
         Assert.Equal(Embedder.ModelId, Scalar<string>(connection, "SELECT embedding_model FROM index_generations"));
@@ -178,6 +181,39 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
         Assert.Equal(
             Query(connection, "SELECT tenant_id || '/' || id, chunk_count FROM documents ORDER BY 1").Select(r => ((string)r[0], (long)r[1])),
             Query(connection, "SELECT tenant_id || '/' || document_id, count(*) FROM chunks GROUP BY 1 ORDER BY 1").Select(r => ((string)r[0], (long)r[1])));
+    }
+
+    [Fact]
+    public async Task Writes_ParentsReplacedRefusedAndDeleted_LeaveExactlyTheLiveParentRows()
+    {
+        static DocumentWrite Write(DocumentRecord document, string text, IReadOnlyList<ChunkRecord> chunks, long? version, params string[] parents) =>
+            new(document with { SourceVersion = version }, text, chunks.Select(c => c with { Parent = c.Ordinal % parents.Length, Page = c.Ordinal + 1 }).ToList())
+            {
+                Parents = parents,
+            };
+
+        var document = NewDocument(TenantA, "doc");
+        await Store.UpsertDocumentAsync(Write(document, "One. Two. Three.", MakeChunks("One.", "Two.", "Three."), 2, "P1", "P2", "P3"), Ct);
+        await Store.UpsertDocumentAsync(Write(document, "Four. Five.", MakeChunks("Four.", "Five."), 3, "Q1", "Q2"), Ct);
+        var refused = await Store.UpsertDocumentAsync(Write(document, "Six.", MakeChunks("Six."), 1, "R1"), Ct);
+        await Store.UpsertDocumentAsync(Write(NewDocument(TenantB, "doc"), "Other.", MakeChunks("Other."), null, "B1"), Ct);
+
+        using (var connection = OpenRaw())
+        {
+            Assert.False(refused.Applied);
+            Assert.Equal(["tenant-a/0/Q1", "tenant-a/1/Q2", "tenant-b/0/B1"],
+                Query(connection, "SELECT tenant_id || '/' || ordinal || '/' || text FROM chunk_parents ORDER BY 1").Select(r => (string)r[0]));
+            Assert.Equal([(1L, 0L), (2L, 1L)],
+                Query(connection, "SELECT page, parent_ordinal FROM chunks WHERE tenant_id = 'tenant-a' ORDER BY ordinal").Select(r => ((long)r[0], (long)r[1])));
+            Assert.Equal(3L, Scalar<long>(connection, "SELECT source_version FROM documents WHERE tenant_id = 'tenant-a'"));
+        }
+
+        Assert.True(await Store.DeleteDocumentAsync(TenantA, "doc", Ct));
+
+        using (var connection = OpenRaw())
+        {
+            Assert.Equal(["tenant-b"], Query(connection, "SELECT DISTINCT tenant_id FROM chunk_parents").Select(r => (string)r[0]));
+        }
     }
 
     [Fact]

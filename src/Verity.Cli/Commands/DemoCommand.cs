@@ -35,7 +35,7 @@ internal static class DemoCommand
 
             AnsiConsole.MarkupLine($"Ingesting the demo corpus into [bold]{Markup.Escape(data)}[/]");
             var summary = await IngestCommand.SyncWithProgressAsync(
-                app.Services.GetRequiredService<IngestionService>(), corpus, Tenants.Default, quiet: false, ct);
+                app.Services, new Verity.Core.Connectors.FolderConnector(Path.GetFullPath(corpus)), Tenants.Default, quiet: false, ct);
             IngestCommand.PrintSummary(summary);
 
             var url = ServeCommand.Addresses(app).FirstOrDefault() ?? parse.GetValue(urls)!;

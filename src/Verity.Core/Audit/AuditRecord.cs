@@ -61,9 +61,14 @@ public static class AuditActions
     public const string DocumentDelete = "document.delete";
     public const string DocumentGet = "document.get";
     public const string DocumentList = "document.list";
+    public const string IngestUpload = "ingest.upload";
+    public const string IngestCrawl = "ingest.crawl";
+    public const string IngestJobs = "ingest.jobs";
+    public const string IngestCancel = "ingest.cancel";
 
-    public static IReadOnlySet<string> All { get; } =
-        new HashSet<string>([Chat, Search, DocumentPut, DocumentDelete, DocumentGet, DocumentList], StringComparer.Ordinal);
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(
+        [Chat, Search, DocumentPut, DocumentDelete, DocumentGet, DocumentList, IngestUpload, IngestCrawl, IngestJobs, IngestCancel],
+        StringComparer.Ordinal);
 }
 
 /// <summary>How an audited request ended.</summary>

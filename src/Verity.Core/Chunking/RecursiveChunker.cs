@@ -21,9 +21,11 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
 
     private static readonly string[] Separators = ["\n\n", "\n", " ", " "];
 
-    public string Version => options.Version;
+    public string Version => VersionOf(options);
 
     public ChunkedDocument ChunkDocument(ParsedDocument document) => new(Chunk(document), []);
+
+    internal static string VersionOf(ChunkingOptions options) => $"recursive-v1/{options.MaxTokens}/{options.OverlapTokens}";
 
     public IReadOnlyList<TextChunk> Chunk(ParsedDocument document)
     {

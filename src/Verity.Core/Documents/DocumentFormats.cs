@@ -7,6 +7,9 @@ namespace Verity.Core.Documents;
 /// </summary>
 public sealed class DocumentFormats
 {
+    private static readonly string[] TextMediaTypes =
+        [MediaTypes.PlainText, MediaTypes.Markdown, MediaTypes.Html, MediaTypes.Csv, MediaTypes.Json, MediaTypes.JsonLines];
+
     private readonly IReadOnlyList<IDocumentParser> _parsers;
     private readonly Dictionary<string, IDocumentLoader> _loaders;
 
@@ -24,22 +27,44 @@ public sealed class DocumentFormats
     }
 
     /// <summary>Every built-in parser and loader with default settings (what the DI registration also provides).</summary>
-    public static DocumentFormats CreateDefault() =>
-        new([new PlainTextParser(), new MarkdownParser(), new HtmlParser()], []);
+    public static DocumentFormats CreateDefault() => CreateDefault(new JsonFormatOptions());
+
+    /// <summary>Every built-in parser and loader, JSON read as <paramref name="json"/> says.</summary>
+    public static DocumentFormats CreateDefault(JsonFormatOptions json) =>
+        new(
+            [new PlainTextParser(), new MarkdownParser(), new HtmlParser(), new CsvParser(), new JsonParser(json)],
+            [new PdfLoader(), new DocxLoader(), new PptxLoader(), new XlsxLoader()]);
 
     public bool IsSupported(string mediaType) =>
         _loaders.ContainsKey(mediaType) || _parsers.Any(p => p.CanParse(mediaType));
 
     public IEnumerable<string> SupportedMediaTypes =>
-        _loaders.Keys.Concat(MediaTypesOfParsers()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        _loaders.Keys.Concat(TextMediaTypes.Where(t => _parsers.Any(p => p.CanParse(t))))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
 
     /// <summary>The media type the content will be read as (see <see cref="FormatDetector"/>).</summary>
     public static string Detect(ReadOnlySpan<byte> content, string? fileName, string? declaredMediaType) =>
         FormatDetector.Detect(content, fileName, declaredMediaType);
 
+    /// <summary>Throws the reason a person would need when <paramref name="mediaType"/> cannot be read.</summary>
+    public void EnsureSupported(string mediaType)
+    {
+        if (IsSupported(mediaType))
+        {
+            return;
+        }
+
+        throw new DocumentRejectedException(mediaType == MediaTypes.OctetStream
+            ? "The file is binary and not in a format Verity reads (it has NUL bytes, or is an archive that is not " +
+              "DOCX, XLSX or PPTX). Supported: PDF, DOCX, PPTX, XLSX, CSV, JSON, JSON Lines, HTML, Markdown and plain text."
+            : $"The media type '{mediaType}' is not supported.");
+    }
+
     public ParsedDocument Load(
         ReadOnlyMemory<byte> content, string mediaType, DocumentLimits limits, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (content.Length > limits.MaxBytes)
         {
             throw new DocumentRejectedException(
@@ -47,24 +72,24 @@ public sealed class DocumentFormats
                 $"{Ingestion.IngestionService.FormatBytes(limits.MaxBytes)} (Ingestion:MaxDocumentBytes).");
         }
 
+        EnsureSupported(mediaType);
         if (_loaders.TryGetValue(mediaType, out var loader))
         {
             return loader.Load(content, limits, cancellationToken);
         }
 
         var text = TextDecoder.Decode(content.Span);
-        return Parse(MediaTypes.Sniff(mediaType, text), text);
+        var sniffed = MediaTypes.Sniff(mediaType, text);
+        var parser = ParserFor(sniffed);
+        return parser is IBoundedDocumentParser bounded
+            ? bounded.Parse(text, limits, cancellationToken)
+            : parser.Parse(text);
     }
 
     /// <summary>Parses already decoded text of a text format.</summary>
-    public ParsedDocument Parse(string mediaType, string text)
-    {
-        var parser = _parsers.FirstOrDefault(p => p.CanParse(mediaType))
-            ?? throw new DocumentRejectedException($"The media type '{mediaType}' is not supported.");
-        return parser.Parse(text);
-    }
+    public ParsedDocument Parse(string mediaType, string text) => ParserFor(mediaType).Parse(text);
 
-    private IEnumerable<string> MediaTypesOfParsers() =>
-        new[] { MediaTypes.PlainText, MediaTypes.Markdown, MediaTypes.Html, MediaTypes.Csv, MediaTypes.Json, MediaTypes.JsonLines }
-            .Where(t => _parsers.Any(p => p.CanParse(t)));
+    private IDocumentParser ParserFor(string mediaType) =>
+        _parsers.FirstOrDefault(p => p.CanParse(mediaType))
+            ?? throw new DocumentRejectedException($"The media type '{mediaType}' is not supported.");
 }

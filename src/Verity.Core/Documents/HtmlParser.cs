@@ -4,14 +4,22 @@ using AngleSharp.Html.Parser;
 
 namespace Verity.Core.Documents;
 
-/// <summary>HTML through AngleSharp: drops scripts, styles, navigation, headers and footers; h1–h6 become the
-/// section structure; tables become one line per row.</summary>
+/// <summary>HTML through AngleSharp: drops scripts, styles, navigation, page-level headers and footers and form
+/// controls; h1–h6 become the section structure; tables become one line per row.</summary>
 public sealed class HtmlParser : IDocumentParser
 {
+    // Form controls go, but not <form> itself: ASP.NET WebForms pages wrap their whole body in one.
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
     {
-        "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "svg",
-        "iframe", "object", "embed", "select", "head",
+        "script", "style", "noscript", "template", "nav", "aside", "button", "svg", "iframe", "object", "embed",
+        "select", "textarea", "head",
+    };
+
+    // A <header> or <footer> is page chrome only at page level; inside an article or section it holds that
+    // content's own title, byline or notes (HTML's sectioning rules, which decide the banner role the same way).
+    private static readonly HashSet<string> Sectioning = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "article", "section", "main", "aside", "nav",
     };
 
     private static readonly HashSet<string> BlockElements = new(StringComparer.OrdinalIgnoreCase)
@@ -50,7 +58,7 @@ public sealed class HtmlParser : IDocumentParser
                     continue;
                 }
 
-                if (child is not IElement element || Dropped.Contains(element.LocalName)
+                if (child is not IElement element || Dropped.Contains(element.LocalName) || IsPageChrome(element)
                     || element.GetAttribute("role") is "navigation" or "banner" or "contentinfo"
                     || element.HasAttribute("hidden") || element.GetAttribute("aria-hidden") == "true")
                 {
@@ -128,6 +136,24 @@ public sealed class HtmlParser : IDocumentParser
         FlushParagraph();
         var title = Collapse(document.Title ?? "");
         return new ParsedDocument(title.Length > 0 ? title : firstH1, builder.Build());
+    }
+
+    private static bool IsPageChrome(IElement element)
+    {
+        if (element.LocalName is not ("header" or "footer"))
+        {
+            return false;
+        }
+
+        for (var parent = element.ParentElement; parent is not null; parent = parent.ParentElement)
+        {
+            if (Sectioning.Contains(parent.LocalName))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Collapse(string text) =>

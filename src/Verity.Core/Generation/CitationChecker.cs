@@ -17,8 +17,8 @@ public sealed record CitationReport(int Sentences, int CitedSentences, int Suppo
 
 /// <summary>
 /// Checks an answer against the sources it was given: every <c>[n]</c> must point to a source, and every
-/// sentence should be supported by a source it cites — most of its content words occur in the cited chunk. Works
-/// for any generator's output (extractive or a model's), so it can judge both.
+/// sentence should be supported by a source it cites — most of its content words occur in the cited chunk (or the
+/// parent passage it stands for). Works for any generator's output (extractive or a model's), so it can judge both.
 /// </summary>
 public static partial class CitationChecker
 {
@@ -39,8 +39,9 @@ public static partial class CitationChecker
                 citedSources.Add(n);
             }
 
+            // The evidence is what the generator was given: the parent passage when the chunk has one.
             var evidence = valid
-                .SelectMany(n => Terms.ContentTerms($"{sources[n - 1].Chunk.DocumentTitle}\n{sources[n - 1].Chunk.HeadingPath}\n{sources[n - 1].Chunk.Text}"))
+                .SelectMany(n => Terms.ContentTerms($"{sources[n - 1].Chunk.DocumentTitle}\n{sources[n - 1].Chunk.HeadingPath}\n{sources[n - 1].Chunk.Context}"))
                 .ToHashSet(StringComparer.Ordinal);
             foreach (var sentence in Text.Sentences.Split(segment))
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Verity.Core.Retrieval;
 using Verity.Core.Text;
 
@@ -11,7 +12,7 @@ namespace Verity.Core.Generation;
 /// answered with "I don't know" instead of sentences that merely share a common word. Among the evidence,
 /// sentences are ranked by the question terms they contain, weighted by how rare each is among the candidates.
 /// </summary>
-public sealed class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnswerGenerator
+public sealed partial class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnswerGenerator
 {
     private const int MinSentenceWords = 4;
     private const int MaxSentenceWords = 90;
@@ -86,14 +87,26 @@ public sealed class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnsw
 
     private GeneratedAnswer NoAnswer() => new(options.NoAnswerText, false, [], Name);
 
+    // Sentences come from what the chunk stands for: its parent passage (parent–child chunking) or its own text.
+    // Children of one parent share that passage, so it is read once, for the best-ranked of them, and only
+    // distinct passages count towards MaxSources.
     private IEnumerable<Candidate> Candidates(IReadOnlyList<SearchResult> sources)
     {
-        for (var i = 0; i < Math.Min(sources.Count, options.MaxSources); i++)
+        var parentsRead = new HashSet<(string DocumentId, string Parent)>();
+        for (int i = 0, taken = 0; i < sources.Count && taken < options.MaxSources; i++)
         {
             var chunk = sources[i].Chunk;
-            var context = Terms.ContentTerms($"{chunk.DocumentTitle}\n{chunk.HeadingPath}\n{chunk.Text}")
+            if (chunk.ParentText is { } parent && !parentsRead.Add((chunk.DocumentId, parent)))
+            {
+                continue;
+            }
+
+            taken++;
+            var context = Terms.ContentTerms($"{chunk.DocumentTitle}\n{chunk.HeadingPath}\n{chunk.Context}")
                 .ToHashSet(StringComparer.Ordinal);
-            foreach (var sentence in Sentences.Split(chunk.Text))
+            // Heading lines (structure-aware chunks start with them) name the subject: they count as context, but
+            // are not sentences to quote.
+            foreach (var sentence in Sentences.Split(HeadingLine().Replace(chunk.Context, "")))
             {
                 var words = Terms.Words(sentence).Count;
                 if (words is < MinSentenceWords or > MaxSentenceWords)
@@ -133,6 +146,9 @@ public sealed class ExtractiveAnswerGenerator(ExtractiveOptions options) : IAnsw
         var union = a.Union(b).Count();
         return union > 0 && a.Intersect(b).Count() / (double)union > 0.8;
     }
+
+    [GeneratedRegex(@"^#{1,6}[ \t].*$", RegexOptions.Multiline)]
+    private static partial Regex HeadingLine();
 
     private sealed record Candidate(int Source, int Rank, string Text, HashSet<string> Terms, HashSet<string> ContextTerms);
 }

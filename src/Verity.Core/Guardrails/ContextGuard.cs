@@ -53,7 +53,8 @@ public static class ContextGuard
             }
 
             var findings = new List<SourceFinding>();
-            Add(findings, TextField, detector.Scan(chunk.Text));
+            // The generator reads the parent passage when there is one, so that is what must be clean.
+            Add(findings, TextField, detector.Scan(chunk.Context));
             Add(findings, TitleField, titleFindings);
             Add(findings, HeadingPathField, detector.Scan(chunk.HeadingPath));
 

@@ -81,148 +81,13 @@ public sealed class IngestionService
     private static bool IsStale(DocumentRecord existing, DocumentInput input) =>
         input.SourceVersion is { } incoming && existing.SourceVersion is { } stored && incoming < stored;
 
-    /// <summary>Brings the index in line with a folder: new and changed files are ingested, unchanged ones skipped,
-    /// documents whose file disappeared removed. A file that fails is reported and keeps its previous version.</summary>
-    public async Task<SyncSummary> SyncDirectoryAsync(
-        string root, string tenantId, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var fullRoot = Path.GetFullPath(root);
-        if (!Directory.Exists(fullRoot))
-        {
-            throw new InvalidRequestException($"The folder '{root}' does not exist.", "path");
-        }
-
-        var source = "fs:" + fullRoot;
-        var files = EnumerateFiles(fullRoot, out var ignored);
-        var known = await _store.GetFingerprintsAsync(tenantId, source, cancellationToken).ConfigureAwait(false);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var aclCache = new Dictionary<string, DocumentAcl?>(StringComparer.Ordinal);
-        var failures = new List<SyncFailure>();
-        int added = 0, updated = 0, unchanged = 0, embedded = 0, done = 0;
-
-        foreach (var file in files)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(fullRoot, file).Replace('\\', '/');
-            seen.Add(relative);
-            progress?.Report(new SyncProgress(done, files.Count, relative));
-            try
-            {
-                var input = await ReadFileAsync(file, relative, tenantId, source, cancellationToken).ConfigureAwait(false);
-                input = input with { Acl = await AclSidecar.ForFileAsync(fullRoot, file, aclCache, cancellationToken).ConfigureAwait(false) };
-                var fingerprint = Fingerprint(input);
-                if (!known.ContainsKey(relative))
-                {
-                    await EnsureIdIsFreeAsync(tenantId, relative, source, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (known.TryGetValue(relative, out var stored)
-                    && IsCurrent(stored.ContentHash, stored.ChunkerVersion, stored.EmbeddingModel, fingerprint.Hash))
-                {
-                    unchanged++;
-                }
-                else
-                {
-                    var prepared = await PrepareAsync(input, fingerprint, cancellationToken).ConfigureAwait(false);
-                    var outcome = await WriteAsync(input, prepared, known.ContainsKey(relative) ? IngestStatus.Updated : IngestStatus.Added, cancellationToken)
-                        .ConfigureAwait(false);
-                    embedded += outcome.Chunks;
-                    if (outcome.Status == IngestStatus.Added)
-                    {
-                        added++;
-                    }
-                    else
-                    {
-                        updated++;
-                    }
-                }
-            }
-            catch (DocumentRejectedException e)
-            {
-                Log.FileRejected(_logger, relative, e.Reason);
-                failures.Add(new SyncFailure(relative, e.Reason));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Log.FileFailed(_logger, relative, e);
-                failures.Add(new SyncFailure(relative, "The file could not be read: " + e.GetType().Name + "."));
-            }
-
-            done++;
-        }
-
-        var removed = 0;
-        foreach (var id in known.Keys.Where(id => !seen.Contains(id)))
-        {
-            if (await _store.DeleteDocumentAsync(tenantId, id, cancellationToken).ConfigureAwait(false))
-            {
-                Log.DocumentRemoved(_logger, id);
-                removed++;
-            }
-        }
-
-        progress?.Report(new SyncProgress(done, files.Count, ""));
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        Log.SyncCompleted(_logger, fullRoot, added, updated, unchanged, removed, failures.Count, (long)elapsed.TotalMilliseconds);
-        return new SyncSummary(added, updated, unchanged, removed, ignored, failures, embedded, elapsed);
-    }
-
-    // Folder documents are identified by their relative path; two folders (or the API) can name the same path.
-    // Overwriting the other source's document would make syncs of the two flip it back and forth, so refuse.
-    private async Task EnsureIdIsFreeAsync(string tenantId, string id, string source, CancellationToken cancellationToken)
-    {
-        var existing = await _store.GetDocumentAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && existing.Source != source)
-        {
-            throw new DocumentRejectedException(
-                $"The id '{id}' already belongs to a document from another source ({existing.Source}); " +
-                "delete that document or sync this folder into another tenant.");
-        }
-    }
+    /// <summary>True when a document was chunked and embedded the way this service would do it now; a document that
+    /// was not must be re-read by the next sync even if its source did not change.</summary>
+    public bool IsCurrentConfiguration(DocumentFingerprint fingerprint) =>
+        fingerprint.ChunkerVersion == _chunker.Version && fingerprint.EmbeddingModel == _embeddingModel;
 
     private bool IsCurrent(string hash, string chunkerVersion, string embeddingModel, string newHash) =>
         hash == newHash && chunkerVersion == _chunker.Version && embeddingModel == _embeddingModel;
-
-    private async Task<DocumentInput> ReadFileAsync(
-        string path, string relative, string tenantId, string source, CancellationToken cancellationToken)
-    {
-        var info = new FileInfo(path);
-        if (info.Length > _options.MaxDocumentBytes)
-        {
-            throw new DocumentRejectedException(
-                $"The file is {FormatBytes(info.Length)}; the limit is {FormatBytes(_options.MaxDocumentBytes)} (Ingestion:MaxDocumentBytes).");
-        }
-
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        return new DocumentInput
-        {
-            TenantId = tenantId,
-            Id = relative,
-            Content = bytes,
-            FileName = Path.GetFileName(path),
-            Uri = new Uri(path).AbsoluteUri,
-            Source = source,
-            FallbackTitle = Path.GetFileNameWithoutExtension(path),
-            Modified = info.LastWriteTimeUtc,
-        };
-    }
-
-    private static List<string> EnumerateFiles(string root, out int ignored)
-    {
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System | FileAttributes.ReparsePoint,
-            IgnoreInaccessible = true,
-        };
-        var all = Directory.EnumerateFiles(root, "*", options)
-            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-            .ToList();
-        var supported = all.Where(f => MediaTypes.FromExtension(f) is not null).Order(StringComparer.Ordinal).ToList();
-        ignored = all.Count(f => MediaTypes.FromExtension(f) is null && !AclSidecar.IsSidecar(f));
-        return supported;
-    }
 
     /// <summary>What decides whether a document changed: its content (normalised text, or the file's bytes) and
     /// every input that shapes the index entry. Computed before parsing, so an unchanged document is never parsed,
@@ -268,13 +133,7 @@ public sealed class IngestionService
         return new Fingerprinted(text, mediaType, metadata, hash);
     }
 
-    private void EnsureSupported(string mediaType)
-    {
-        if (!_formats.IsSupported(mediaType))
-        {
-            throw new DocumentRejectedException($"The media type '{mediaType}' is not supported.");
-        }
-    }
+    private void EnsureSupported(string mediaType) => _formats.EnsureSupported(mediaType);
 
     // Dates are left out on purpose: touching a file (a checkout, a copy) changes its time but not its content,
     // and must not cost a re-embed.
@@ -435,7 +294,8 @@ public sealed class IngestionService
     private static string? FirstNonEmpty(params string?[] values) =>
         values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
-    internal static string FormatBytes(long bytes) => bytes switch
+    /// <summary>A size for people: "3.2 MB", "12 kB", "900 bytes".</summary>
+    public static string FormatBytes(long bytes) => bytes switch
     {
         >= 1024 * 1024 => $"{bytes / (1024.0 * 1024.0):0.#} MB",
         >= 1024 => $"{bytes / 1024.0:0.#} kB",

@@ -10,6 +10,16 @@ public sealed record SyncSummary(
     int Ignored,
     IReadOnlyList<SyncFailure> Failed,
     int ChunksEmbedded,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The job that ran the sync, when it ran as one.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>Unfinished jobs of an earlier run that were finished first.</summary>
+    public int ResumedJobs { get; init; }
+
+    /// <summary>Writes refused because the index held a newer version.</summary>
+    public int Stale { get; init; }
+}
 
 public sealed record SyncProgress(int Done, int Total, string CurrentPath);

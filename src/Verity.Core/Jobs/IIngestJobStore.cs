@@ -47,6 +47,13 @@ public interface IIngestJobStore
     /// back-pressure is measured against.</summary>
     Task<int> CountQueuedItemsAsync(string? tenantId, CancellationToken cancellationToken);
 
+    /// <summary>The workers that hold leases on running items now.</summary>
+    Task<IReadOnlyList<string>> ListLeaseOwnersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes the running items leased by <paramref name="owner"/> due again at once (the owner is known to
+    /// be dead, so waiting for its leases to run out would only delay the work); returns how many.</summary>
+    Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken);
+
     Task<ConnectorCheckpoint?> GetCheckpointAsync(string tenantId, string connectorId, CancellationToken cancellationToken);
 }
 

@@ -56,7 +56,9 @@ public sealed record DocumentRequestBody(
     string? Uri,
     string? MediaType,
     Dictionary<string, string>? Metadata,
-    System.Text.Json.JsonElement? Acl = null);
+    System.Text.Json.JsonElement? Acl = null,
+    long? Version = null,
+    string? Author = null);
 
 public sealed record DocumentWriteResponse(string Id, string Status, long Version, int Chunks);
 

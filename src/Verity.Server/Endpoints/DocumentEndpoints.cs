@@ -76,8 +76,16 @@ public static partial class DocumentEndpoints
                 Source = ApiSource,
                 MediaType = body.MediaType ?? MediaTypes.PlainText,
                 Metadata = body.Metadata,
+                SourceVersion = body.Version ?? SourceVersions.Next(),
+                Author = body.Author,
             },
             cancellationToken);
+        if (outcome.Status == IngestStatus.Stale)
+        {
+            return TypedResults.Problem(
+                $"The index holds a newer version of '{outcome.DocumentId}' than version {body.Version}; nothing was changed.",
+                statusCode: StatusCodes.Status409Conflict, title: "Stale version");
+        }
 
         var response = new DocumentWriteResponse(
             outcome.DocumentId, outcome.Status.ToString().ToLowerInvariant(), outcome.Version, outcome.Chunks);
@@ -176,7 +184,7 @@ public static partial class DocumentEndpoints
             errors["text"] = ["text is required and must not be empty."];
         }
 
-        if (body.Id is not null && (body.Id.Length is 0 or > MaxIdLength || body.Id.Any(char.IsControl) || body.Id.Trim() != body.Id))
+        if (body.Id is not null && !IsValidId(body.Id))
         {
             errors["id"] = [$"id must be 1–{MaxIdLength} characters, without control characters or surrounding spaces."];
         }
@@ -197,19 +205,33 @@ public static partial class DocumentEndpoints
                 $"{MediaTypes.Csv}, {MediaTypes.Json} or {MediaTypes.JsonLines}); upload other formats to /v1/ingest/uploads."];
         }
 
-        if (body.Metadata is { } metadata)
+        ValidateMetadata(body.Metadata, errors);
+        if (body.Version is < 0)
         {
-            if (metadata.Count > MaxMetadataEntries)
-            {
-                errors["metadata"] = [$"metadata may have at most {MaxMetadataEntries} entries."];
-            }
-            else if (metadata.Any(p => !MetadataKey().IsMatch(p.Key) || p.Value is null || p.Value.Length > MaxMetadataValueLength))
-            {
-                errors["metadata"] = [$"metadata keys must be 1–64 letters, digits, '_', '-' or '.', and values non-null strings of at most {MaxMetadataValueLength} characters."];
-            }
+            errors["version"] = ["version must not be negative."];
         }
 
         return errors;
+    }
+
+    internal static bool IsValidId(string id) =>
+        id.Length is > 0 and <= MaxIdLength && !id.Any(char.IsControl) && id.Trim() == id;
+
+    internal static void ValidateMetadata(IReadOnlyDictionary<string, string>? metadata, Dictionary<string, string[]> errors)
+    {
+        if (metadata is null)
+        {
+            return;
+        }
+
+        if (metadata.Count > MaxMetadataEntries)
+        {
+            errors["metadata"] = [$"metadata may have at most {MaxMetadataEntries} entries."];
+        }
+        else if (metadata.Any(p => !MetadataKey().IsMatch(p.Key) || p.Value is null || p.Value.Length > MaxMetadataValueLength))
+        {
+            errors["metadata"] = [$"metadata keys must be 1–64 letters, digits, '_', '-' or '.', and values non-null strings of at most {MaxMetadataValueLength} characters."];
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]

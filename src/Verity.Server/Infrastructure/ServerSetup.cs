@@ -50,11 +50,15 @@ public static class ServerSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         services.AddVerityServices(configuration);
         services.AddHostedService<IndexInitializer>();
+        services.AddHostedService<IngestionWorkerService>();
+        services.AddOptions<SourcesOptions>().Bind(configuration.GetSection("Verity:Sources"));
+        services.AddHostedService<FolderSourcesService>();
         services.AddVerityAuth(configuration);
         services.AddVerityAudit(configuration);
         services.AddVerityRateLimits(configuration);
 
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection("Verity:Server")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CrawlOptions>().Bind(configuration.GetSection("Verity:Crawl")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
 
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Verity.Core.Ingestion;
+
+namespace Verity.Core.Jobs;
+
+/// <summary>
+/// Runs queued ingestion items: leases one, ingests or deletes its document, records the end. A document is
+/// written in one store transaction before its item is marked done, and writes are idempotent, so a crash between
+/// the two makes the item run again to the same result. Rejected documents are quarantined at once with their
+/// reason; transient failures are retried with exponential backoff until <see cref="IngestionWorkerOptions.MaxAttempts"/>.
+/// </summary>
+public sealed class IngestionWorker : IDisposable
+{
+    private readonly IIngestJobStore _jobs;
+    private readonly IIndexStore _store;
+    private readonly IngestionService _ingestion;
+    private readonly IngestionWorkerOptions _options;
+    private readonly ILogger<IngestionWorker> _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    public IngestionWorker(
+        IIngestJobStore jobs,
+        IIndexStore store,
+        IngestionService ingestion,
+        IngestionWorkerOptions options,
+        ILogger<IngestionWorker> logger,
+        TimeProvider? time = null)
+    {
+        _jobs = jobs;
+        _store = store;
+        _ingestion = ingestion;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Identifies this process's leases: host, process id and start time, so that a later process can
+    /// tell the leases of a dead one from those of a live one.</summary>
+    public static string OwnerId { get; } = CreateOwnerId();
+
+    public IngestionWorkerOptions Options => _options;
+
+    /// <summary>Hands back at once the leases of workers on this machine whose process is gone (killed, crashed),
+    /// so their items run now instead of when the leases run out. Leases of other machines are left to expire.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var released = 0;
+        foreach (var owner in await _jobs.ListLeaseOwnersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (owner != OwnerId && IsDeadLocalOwner(owner))
+            {
+                var count = await _jobs.ReleaseLeasesAsync(owner, cancellationToken).ConfigureAwait(false);
+                Log.LeasesReleased(_logger, count, owner);
+                released += count;
+            }
+        }
+
+        return released;
+    }
+
+    internal static bool IsDeadLocalOwner(string owner)
+    {
+        var parts = owner.Split('/');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName
+            || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            || !long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var started))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            // The id may have been reused by a later process: the start time tells them apart.
+            return Math.Abs(process.StartTime.ToUniversalTime().Ticks - started) > TimeSpan.TicksPerSecond;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Wakes idle lanes: new work was enqueued.</summary>
+    public void Notify() => _wake.Release(_options.Concurrency);
+
+    /// <summary>Processes items of every job until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.Concurrency).Select(_ => LaneAsync(null, untilIdle: false, cancellationToken)));
+
+    /// <summary>Processes the items of one job until none is due, then returns the job as it stands (finished,
+    /// unless items wait for a retry that is not due yet: those are waited for too).</summary>
+    public async Task<IngestJob> DrainAsync(
+        string tenantId, string jobId, IProgress<IngestJob>? progress, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reporter = progress is null ? Task.CompletedTask : ReportAsync(tenantId, jobId, progress, reporting.Token);
+            await Task.WhenAll(Enumerable.Range(0, _options.Concurrency)
+                .Select(_ => LaneAsync(jobId, untilIdle: true, cancellationToken))).ConfigureAwait(false);
+            await reporting.CancelAsync().ConfigureAwait(false);
+            await reporter.ConfigureAwait(false);
+
+            var job = await _jobs.GetJobAsync(tenantId, jobId, cancellationToken).ConfigureAwait(false)
+                ?? throw new ResourceNotFoundException($"Job '{jobId}' does not exist.");
+            progress?.Report(job);
+            if (job.FinishedAt is not null || job.State == IngestJobState.Cancelled)
+            {
+                return job;
+            }
+
+            // Items wait for a retry (or a lease held by another live worker runs out): wait and go again.
+            await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReportAsync(string tenantId, string jobId, IProgress<IngestJob> progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (await _jobs.GetJobAsync(tenantId, jobId, cancellationToken).ConfigureAwait(false) is { } job)
+                {
+                    progress.Report(job);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task LaneAsync(string? jobId, bool untilIdle, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            bool worked;
+            try
+            {
+                worked = await ProcessNextAsync(jobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is VerityException { IsTransient: true } or IOException)
+            {
+                // The job store itself is unavailable: back off and try again rather than end the lane.
+                Log.QueueUnavailable(_logger, e);
+                worked = false;
+            }
+
+            if (!worked)
+            {
+                if (untilIdle)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await _wake.WaitAsync(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Leases and runs one due item; false when none is due.</summary>
+    public async Task<bool> ProcessNextAsync(string? jobId, CancellationToken cancellationToken)
+    {
+        var leased = await _jobs.LeaseNextAsync(OwnerId, _options.Lease, jobId, cancellationToken).ConfigureAwait(false);
+        if (leased is null)
+        {
+            return false;
+        }
+
+        var item = leased.Item;
+        if (item.Attempts > _options.MaxAttempts)
+        {
+            // Leased and abandoned again and again: whatever reads it takes its worker down with it.
+            await _jobs.QuarantineItemAsync(
+                item.Id,
+                $"Abandoned {item.Attempts - 1} times without finishing (the process ingesting it stopped); last error: {item.Error ?? "none"}.",
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var (outcome, chunks) = await RunItemAsync(leased, cancellationToken).ConfigureAwait(false);
+            await _jobs.CompleteItemAsync(item.Id, outcome, chunks, CancellationToken.None).ConfigureAwait(false);
+            Log.ItemDone(_logger, item.JobId, item.DocumentId, outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease runs out (or the next start releases it) and the item runs again.
+            throw;
+        }
+        catch (Exception e) when (e is DocumentRejectedException or InvalidRequestException)
+        {
+            Log.ItemQuarantined(_logger, item.JobId, item.DocumentId, e.Message);
+            await _jobs.QuarantineItemAsync(item.Id, e.Message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await FailAsync(item, e).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task FailAsync(JobItem item, Exception e)
+    {
+        var reason = e switch
+        {
+            VerityException v => v.Message,
+            IOException or UnauthorizedAccessException => $"The source could not be read ({e.GetType().Name}).",
+            _ => $"Unexpected error ({e.GetType().Name}).",
+        };
+        if (item.Attempts >= _options.MaxAttempts)
+        {
+            Log.ItemGaveUp(_logger, item.JobId, item.DocumentId, item.Attempts, e);
+            await _jobs.QuarantineItemAsync(item.Id, $"Failed {item.Attempts} times; last error: {reason}", CancellationToken.None)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        var delay = Backoff(item.Attempts);
+        Log.ItemRetrying(_logger, item.JobId, item.DocumentId, item.Attempts, (long)delay.TotalMilliseconds, e);
+        await _jobs.RetryItemAsync(item.Id, reason, _time.GetUtcNow() + delay, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Exponential backoff with full jitter in the upper half: base·2^(attempt−1), capped.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1));
+        var capped = Math.Min(exponential, _options.RetryMaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
+    }
+
+    private async Task<(JobItemOutcome Outcome, int Chunks)> RunItemAsync(LeasedItem leased, CancellationToken cancellationToken)
+    {
+        var item = leased.Item;
+        var existing = await _store.GetDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.Source != leased.Source)
+        {
+            throw new DocumentRejectedException(
+                $"The id '{item.DocumentId}' already belongs to a document from another source ({existing.Source}); " +
+                "delete that document or ingest this source into another tenant.");
+        }
+
+        if (item.Action == JobItemAction.Delete)
+        {
+            var removed = await _store.DeleteDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
+            if (removed)
+            {
+                Log.DocumentRemoved(_logger, item.DocumentId);
+            }
+
+            return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0);
+        }
+
+        var content = leased.Content ?? await ReadLocatorAsync(item, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            // The file went away between the scan and now: the source no longer has the document.
+            var removed = await _store.DeleteDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
+            return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0);
+        }
+
+        var descriptor = JobItemDescriptor.Parse(item.Descriptor);
+        var outcome = await _ingestion.IngestAsync(
+            descriptor.ToInput(item.TenantId, item.DocumentId, leased.Source, content.Value), cancellationToken).ConfigureAwait(false);
+        return outcome.Status switch
+        {
+            IngestStatus.Added => (JobItemOutcome.Added, outcome.Chunks),
+            IngestStatus.Updated => (JobItemOutcome.Updated, outcome.Chunks),
+            IngestStatus.Stale => (JobItemOutcome.Stale, 0),
+            _ => (JobItemOutcome.Unchanged, 0),
+        };
+    }
+
+    private async Task<ReadOnlyMemory<byte>?> ReadLocatorAsync(JobItem item, CancellationToken cancellationToken)
+    {
+        if (item.Locator is null)
+        {
+            throw new DocumentRejectedException("The item carries neither content nor a file to read.");
+        }
+
+        var file = new FileInfo(item.Locator);
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        if (file.Length > _ingestion.Options.MaxDocumentBytes)
+        {
+            throw new DocumentRejectedException(
+                $"The file is {IngestionService.FormatBytes(file.Length)}; the limit is " +
+                $"{IngestionService.FormatBytes(_ingestion.Options.MaxDocumentBytes)} (Ingestion:MaxDocumentBytes).");
+        }
+
+        return await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _wake.Dispose();
+
+    private static string CreateOwnerId()
+    {
+        using var process = Process.GetCurrentProcess();
+        return $"{Environment.MachineName}/{Environment.ProcessId}/{process.StartTime.ToUniversalTime().Ticks}";
+    }
+}
