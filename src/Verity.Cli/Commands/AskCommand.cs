@@ -47,7 +47,7 @@ internal static class AskCommand
             AnsiConsole.WriteLine();
             foreach (var source in body.Sources.Where(s => !result.Grounded || result.Citations.Contains(s.Number)))
             {
-                AnsiConsole.MarkupLine($"[bold][[{source.Number}]][/] {Markup.Escape(source.Title)} [grey]({Markup.Escape(source.DocumentId)}{(source.HeadingPath.Length > 0 ? " · " + Markup.Escape(source.HeadingPath) : "")})[/]");
+                AnsiConsole.MarkupLine($"[bold][[{source.Number}]][/] {Markup.Escape(source.Title)} [grey]({Markup.Escape(source.DocumentId)}{(source.HeadingPath.Length > 0 ? " · " + Markup.Escape(source.HeadingPath) : "")}{(source.Page is { } page ? $" · p. {page}" : "")})[/]");
             }
 
             AnsiConsole.MarkupLine($"[grey]{(result.Grounded ? "grounded" : "not grounded")}, {body.LatencyMs:0.0} ms[/]");

@@ -48,7 +48,7 @@ internal static class SearchCommand
             var rank = 1;
             foreach (var hit in body.Results)
             {
-                AnsiConsole.MarkupLine($"[bold]{rank++}. {Markup.Escape(hit.Title)}[/] [grey]({Markup.Escape(hit.Id)}, score {hit.Score:0.0000})[/]");
+                AnsiConsole.MarkupLine($"[bold]{rank++}. {Markup.Escape(hit.Title)}[/] [grey]({Markup.Escape(hit.Id)}{(hit.Page is { } page ? $", p. {page}" : "")}, score {hit.Score:0.0000})[/]");
                 if (hit.HeadingPath.Length > 0)
                 {
                     AnsiConsole.MarkupLine($"   [grey]{Markup.Escape(hit.HeadingPath)}[/]");

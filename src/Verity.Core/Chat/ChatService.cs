@@ -13,6 +13,7 @@ public sealed record ChatRequest
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public int? TopK { get; init; }
     public IReadOnlyDictionary<string, string>? Filters { get; init; }
+    public IReadOnlyList<MetadataRange>? Ranges { get; init; }
 
     /// <summary>The caller's principals (see <see cref="SearchRequest.Principals"/>).</summary>
     public IReadOnlyCollection<string>? Principals { get; init; }
@@ -58,6 +59,7 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator,
                 Mode = request.Mode,
                 TopK = request.TopK ?? DefaultSources,
                 Filters = request.Filters,
+                Ranges = request.Ranges,
                 Principals = request.Principals,
             },
             cancellationToken).ConfigureAwait(false);

@@ -28,6 +28,7 @@ public sealed class Retriever(
         {
             TenantId = request.TenantId,
             Metadata = request.Filters ?? DocumentRecord.EmptyMetadata,
+            Ranges = request.Ranges ?? [],
             Principals = request.Principals,
         };
         var candidates = Math.Max(topK, options.CandidatesPerRetriever);

@@ -10,6 +10,9 @@ public sealed record SearchRequest
     public int? TopK { get; init; }
     public IReadOnlyDictionary<string, string>? Filters { get; init; }
 
+    /// <summary>Range constraints on metadata (e.g. <c>modified</c> between two dates), applied inside the store query.</summary>
+    public IReadOnlyList<MetadataRange>? Ranges { get; init; }
+
     /// <summary>The caller's principals; only documents whose ACL admits one of them are searched. Null only for
     /// system work (evaluation), never for a request made on behalf of a caller.</summary>
     public IReadOnlyCollection<string>? Principals { get; init; }

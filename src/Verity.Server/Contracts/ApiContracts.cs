@@ -8,7 +8,12 @@ public sealed record ChatRequestBody(
     string? Query,
     SearchMode? Mode,
     int? TopK,
-    Dictionary<string, string>? Filters);
+    Dictionary<string, string>? Filters,
+    Dictionary<string, RangeDto>? Ranges = null);
+
+/// <summary>Bounds of a metadata value, compared as text: ISO 8601 dates (<c>2025-03-01</c>,
+/// <c>2025-03-01T12:00:00Z</c>) order correctly. Either end may be left out.</summary>
+public sealed record RangeDto(string? From, string? To);
 
 public sealed record SourceDto(
     int Number,
@@ -18,7 +23,8 @@ public sealed record SourceDto(
     string? Uri,
     string HeadingPath,
     double Score,
-    string Excerpt);
+    string Excerpt,
+    int? Page = null);
 
 public sealed record ChatResponseBody(
     string Answer,
@@ -33,7 +39,8 @@ public sealed record SearchRequestBody(
     string? Query,
     SearchMode? Mode,
     int? TopK,
-    Dictionary<string, string>? Filters);
+    Dictionary<string, string>? Filters,
+    Dictionary<string, RangeDto>? Ranges = null);
 
 public sealed record SearchHitDto(
     string Id,
@@ -45,7 +52,8 @@ public sealed record SearchHitDto(
     string Excerpt,
     string Text,
     int? DenseRank,
-    int? LexicalRank);
+    int? LexicalRank,
+    int? Page = null);
 
 public sealed record SearchResponseBody(string Query, SearchMode Mode, IReadOnlyList<SearchHitDto> Results, double LatencyMs);
 
@@ -58,7 +66,9 @@ public sealed record DocumentRequestBody(
     Dictionary<string, string>? Metadata,
     System.Text.Json.JsonElement? Acl = null,
     long? Version = null,
-    string? Author = null);
+    string? Author = null,
+    DateTimeOffset? Created = null,
+    DateTimeOffset? Modified = null);
 
 public sealed record DocumentWriteResponse(string Id, string Status, long Version, int Chunks);
 
@@ -97,6 +107,13 @@ public sealed record DocumentListResponse(IReadOnlyList<DocumentSummaryDto> Docu
 
 public static class Mapping
 {
+    /// <summary>Ranges from a request body, with the keys checked the way metadata filter keys are.</summary>
+    public static IReadOnlyList<MetadataRange>? ToRanges(this Dictionary<string, RangeDto>? ranges) =>
+        ranges?.Select(r => r.Value is null || (r.Value.From is null && r.Value.To is null)
+                ? throw new Verity.Core.InvalidRequestException($"The range for '{r.Key}' needs from, to or both.", "ranges")
+                : new MetadataRange(r.Key, r.Value.From, r.Value.To))
+            .ToList();
+
     public static SourceDto ToSource(this SearchResult result, int number) => new(
         number,
         result.Chunk.Id,
@@ -105,7 +122,8 @@ public static class Mapping
         result.Chunk.DocumentUri,
         result.Chunk.HeadingPath,
         Math.Round(result.Score, 6),
-        result.Excerpt);
+        result.Excerpt,
+        result.Chunk.Page);
 
     public static SearchHitDto ToHit(this SearchResult result) => new(
         result.Chunk.Id,
@@ -117,7 +135,8 @@ public static class Mapping
         result.Excerpt,
         result.Chunk.Text,
         result.DenseRank,
-        result.LexicalRank);
+        result.LexicalRank,
+        result.Chunk.Page);
 
     public static DocumentSummaryDto ToSummary(this DocumentRecord d) => new(
         d.Id, d.Title, d.Uri, d.Source, d.MediaType, d.Metadata, d.Version, d.ChunkCount, d.CreatedAt, d.UpdatedAt);

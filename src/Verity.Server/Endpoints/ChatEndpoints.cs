@@ -35,6 +35,7 @@ public static class ChatEndpoints
                 Mode = body.Mode ?? SearchMode.Hybrid,
                 TopK = body.TopK,
                 Filters = body.Filters,
+                Ranges = body.Ranges.ToRanges(),
             },
             cancellationToken);
 

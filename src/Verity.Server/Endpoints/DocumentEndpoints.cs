@@ -78,6 +78,8 @@ public static partial class DocumentEndpoints
                 Metadata = body.Metadata,
                 SourceVersion = body.Version ?? SourceVersions.Next(),
                 Author = body.Author,
+                Created = body.Created,
+                Modified = body.Modified,
             },
             cancellationToken);
         if (outcome.Status == IngestStatus.Stale)

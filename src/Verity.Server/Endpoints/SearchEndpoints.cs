@@ -34,6 +34,7 @@ public static class SearchEndpoints
                 Mode = body.Mode ?? SearchMode.Hybrid,
                 TopK = body.TopK,
                 Filters = body.Filters,
+                Ranges = body.Ranges.ToRanges(),
             },
             cancellationToken);
 
