@@ -56,6 +56,8 @@ internal static partial class Schema
         CREATE INDEX IF NOT EXISTS ingest_job_items_due ON ingest_job_items(state, next_attempt_at);
         -- Leasing within one job, and "has the job items left?" after every item's end.
         CREATE INDEX IF NOT EXISTS ingest_job_items_by_job ON ingest_job_items(job_id, state, next_attempt_at);
+        -- "Has an earlier item of this document not ended yet?", asked of every lease candidate.
+        CREATE INDEX IF NOT EXISTS ingest_job_items_by_document ON ingest_job_items(tenant_id, document_id, state);
         -- A tenant's quarantine, newest first, and its queue depth.
         CREATE INDEX IF NOT EXISTS ingest_job_items_by_tenant ON ingest_job_items(tenant_id, state, updated_at);
 

@@ -21,16 +21,28 @@ public sealed partial class SqliteIngestJobStore
             bool wasRetrying;
             await using (var pick = connection.CreateCommand())
             {
-                // The oldest of three candidates, each the first of its index range: never sorts the whole queue.
-                var inJob = jobId is null ? "" : " AND job_id = $job";
+                // The oldest of three candidates, each the first of its index range, so the queue is never sorted. An
+                // item waits while an earlier item of the same document has not ended, so that a document's updates
+                // and deletes land in the order they were enqueued, whatever the number of workers. The index is
+                // named: left to itself, the planner may walk the whole table in id order to skip a small sort.
+                var (index, inJob) = jobId is null
+                    ? ("ingest_job_items_due", "")
+                    : ("ingest_job_items_by_job", " AND i.job_id = $job");
+                const string First = """
+                    NOT EXISTS (SELECT 1 FROM ingest_job_items e
+                        WHERE e.tenant_id = i.tenant_id AND e.document_id = i.document_id AND e.state IN ('pending', 'running') AND e.id < i.id)
+                    """;
                 pick.CommandText = $"""
                     SELECT id, state, attempts, job_id FROM ingest_job_items WHERE id = (
                         SELECT min(id) FROM (
-                            SELECT min(id) AS id FROM ingest_job_items WHERE state = 'pending' AND next_attempt_at IS NULL{inJob}
+                            SELECT * FROM (SELECT i.id FROM ingest_job_items i INDEXED BY {index}
+                                WHERE i.state = 'pending' AND i.next_attempt_at IS NULL{inJob} AND {First} ORDER BY i.id LIMIT 1)
                             UNION ALL
-                            SELECT min(id) FROM ingest_job_items WHERE state = 'pending' AND next_attempt_at <= $now{inJob}
+                            SELECT * FROM (SELECT i.id FROM ingest_job_items i INDEXED BY {index}
+                                WHERE i.state = 'pending' AND i.next_attempt_at <= $now{inJob} AND {First} ORDER BY i.id LIMIT 1)
                             UNION ALL
-                            SELECT min(id) FROM ingest_job_items WHERE state = 'running' AND lease_until < $now{inJob}))
+                            SELECT * FROM (SELECT i.id FROM ingest_job_items i INDEXED BY {index}
+                                WHERE i.state = 'running' AND i.lease_until < $now{inJob} AND {First} ORDER BY i.id LIMIT 1)))
                     """;
                 pick.Parameters.AddWithValue("$now", Sql.Timestamp(now));
                 if (jobId is not null)

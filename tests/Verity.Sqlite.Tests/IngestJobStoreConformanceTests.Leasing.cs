@@ -35,6 +35,41 @@ public abstract partial class IngestJobStoreConformanceTests
     }
 
     [Fact]
+    public async Task LeaseNextAsync_EarlierItemOfTheSameDocumentNotEnded_HoldsTheLaterOneBack()
+    {
+        var first = await Store.CreateJobAsync(NewJob(TenantA), [Item("x.md", "v1"), Item("y.md")], null, Ct);
+        var second = await Store.CreateJobAsync(NewJob(TenantA), [Item("x.md") with { Action = JobItemAction.Delete }, Item("z.md")], null, Ct);
+        await Store.CreateJobAsync(NewJob(TenantB), [Item("x.md")], null, Ct);
+
+        var x1 = await Store.LeaseNextAsync(Worker, Lease, null, Ct);
+        var others = new[]
+        {
+            await Store.LeaseNextAsync(Worker, Lease, null, Ct),
+            await Store.LeaseNextAsync(Worker, Lease, null, Ct),
+            await Store.LeaseNextAsync(Worker, Lease, null, Ct),
+        };
+
+        Assert.Equal("x.md", x1!.Item.DocumentId);
+        Assert.Equal(first.Id, x1.Item.JobId);
+        Assert.Equal(["y.md", "z.md", "x.md"], others.Select(l => l!.Item.DocumentId));
+        Assert.Equal(TenantB, others[2]!.Item.TenantId);
+        Assert.Null(await Store.LeaseNextAsync(Worker, Lease, null, Ct));
+        Assert.Null(await Store.LeaseNextAsync(Worker, Lease, second.Id, Ct));
+
+        // A retry keeps the order too: the delete waits until the update has really ended.
+        await Store.RetryItemAsync(x1.Item.Id, "timeout", Time.GetUtcNow().AddSeconds(10), Ct);
+        Assert.Null(await Store.LeaseNextAsync(Worker, Lease, null, Ct));
+        Time.Advance(TimeSpan.FromSeconds(10));
+        var retried = await Store.LeaseNextAsync(Worker, Lease, null, Ct);
+        Assert.Equal(x1.Item.Id, retried!.Item.Id);
+        await Store.CompleteItemAsync(retried.Item.Id, JobItemOutcome.Added, 1, Ct);
+
+        var delete = await Store.LeaseNextAsync(Worker, Lease, second.Id, Ct);
+        Assert.Equal("x.md", delete!.Item.DocumentId);
+        Assert.Equal(JobItemAction.Delete, delete.Item.Action);
+    }
+
+    [Fact]
     public async Task LeaseNextAsync_ConcurrentWorkersOnTwoStoreInstances_NeverShareAnItem()
     {
         var items = Enumerable.Range(0, 40).Select(i => Item($"doc-{i:00}")).ToArray();

@@ -29,7 +29,9 @@ public interface IIngestJobStore
     Task<IReadOnlyList<JobItem>> ListQuarantineAsync(string tenantId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Leases the oldest due item: pending with no retry time or a past one, or running with an expired
-    /// lease. Counts the attempt. Null when nothing is due. <paramref name="jobId"/> restricts to one job.</summary>
+    /// lease. Counts the attempt. An item waits while an earlier item of the same document (in any job) has not
+    /// ended, so updates and deletes of one document apply in the order they were enqueued. Null when nothing is
+    /// due. <paramref name="jobId"/> restricts to one job.</summary>
     Task<LeasedItem?> LeaseNextAsync(
         string workerId, TimeSpan lease, string? jobId, CancellationToken cancellationToken);
 

@@ -95,7 +95,9 @@ public sealed class IngestionJobs(
     {
         var limit = worker.Options.MaxQueuedItems;
         var queued = await jobs.CountQueuedItemsAsync(null, cancellationToken).ConfigureAwait(false);
-        if (queued + adding > limit && queued > 0)
+        // A scan does not know its size yet, so it counts as one item. A batch larger than the whole limit is still
+        // taken into an empty queue, or it could never be taken at all.
+        if (queued + Math.Max(adding, 1) > limit && queued > 0)
         {
             throw new QueueFullException(queued, limit, TimeSpan.FromSeconds(Math.Clamp(queued / 50, 5, 300)));
         }
