@@ -170,7 +170,8 @@ internal static class IngestCommand
         AnsiConsole.Write(table);
         if (summary.ResumedJobs > 0)
         {
-            AnsiConsole.MarkupLine($"[yellow]Resumed {summary.ResumedJobs} unfinished job(s) of an earlier run first.[/]");
+            AnsiConsole.MarkupLine(
+                $"[yellow]Resumed {summary.ResumedJobs} unfinished job(s) of an earlier run first ({summary.ResumedChanges} document(s) added, updated or removed by them).[/]");
         }
 
         if (summary.Ignored > 0)

@@ -18,6 +18,9 @@ public sealed record SyncSummary(
     /// <summary>Unfinished jobs of an earlier run that were finished first.</summary>
     public int ResumedJobs { get; init; }
 
+    /// <summary>Documents the resumed jobs added, updated or removed (over both runs).</summary>
+    public int ResumedChanges { get; init; }
+
     /// <summary>Writes refused because the index held a newer version.</summary>
     public int Stale { get; init; }
 }

@@ -57,31 +57,40 @@ public sealed class IngestionJobs(
         ISourceConnector connector, string tenantId, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var resumed = 0;
+        var resumed = new List<IngestJob>();
         await worker.RecoverAsync(cancellationToken).ConfigureAwait(false);
         foreach (var unfinished in await jobs.ListUnfinishedJobsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (unfinished.TenantId == tenantId && unfinished.Source == connector.Id)
             {
-                resumed++;
-                await worker.DrainAsync(tenantId, unfinished.Id, ToProgress(progress, resumed: true), cancellationToken).ConfigureAwait(false);
+                resumed.Add(await worker.DrainAsync(tenantId, unfinished.Id, ToProgress(progress, resumed: true), cancellationToken).ConfigureAwait(false));
             }
         }
 
         var scanProgress = progress is null ? null : new Progress<ScanProgress>(p => progress.Report(new SyncProgress(0, 0, p.Current)));
         var (job, scan) = await EnqueueScanAsync(connector, tenantId, createdBy: null, scanProgress, cancellationToken).ConfigureAwait(false);
         var finished = await worker.DrainAsync(tenantId, job.Id, ToProgress(progress, resumed: false), cancellationToken).ConfigureAwait(false);
-        var quarantined = await jobs.ListItemsAsync(tenantId, job.Id, JobItemState.Quarantined, 10_000, cancellationToken).ConfigureAwait(false);
+        var quarantined = new List<JobItem>();
+        foreach (var ran in resumed.Append(finished))
+        {
+            quarantined.AddRange(await jobs.ListItemsAsync(tenantId, ran.Id, JobItemState.Quarantined, 10_000, cancellationToken).ConfigureAwait(false));
+        }
+
         var failures = scan.Failures.Select(f => new SyncFailure(f.Locator, f.Reason))
             .Concat(quarantined.Select(i => new SyncFailure(i.DocumentId, i.Error ?? "quarantined")))
             .ToList();
+
+        // The counts are the new scan's job: what the source looks like now against the index. The resumed jobs'
+        // work is reported beside them (their documents are "unchanged" to the new scan, so adding both would count
+        // them twice).
         var c = finished.Counts;
         return new SyncSummary(
             c.Added, c.Updated, c.Unchanged + scan.Unchanged, c.Removed, scan.Ignored, failures, c.Chunks,
             Stopwatch.GetElapsedTime(started))
         {
             JobId = finished.Id,
-            ResumedJobs = resumed,
+            ResumedJobs = resumed.Count,
+            ResumedChanges = resumed.Sum(j => j.Counts.Added + j.Counts.Updated + j.Counts.Removed),
             Stale = c.Stale,
         };
     }

@@ -115,8 +115,13 @@ public sealed class IngestionWorker : IDisposable
                 return job;
             }
 
-            // Items wait for a retry (or a lease held by another live worker runs out): wait and go again.
-            await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
+            // An item of this job may wait behind an earlier item of the same document in another job (items of
+            // one document run in enqueue order): run what is due anywhere, so that nothing waits on a job nobody
+            // drains. Otherwise items wait for a retry or for a live worker's lease: wait and go again.
+            if (!await ProcessNextAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -193,7 +198,7 @@ public sealed class IngestionWorker : IDisposable
             // Leased and abandoned again and again: whatever reads it takes its worker down with it.
             await _jobs.QuarantineItemAsync(
                 item.Id,
-                $"Abandoned {item.Attempts - 1} times without finishing (the process ingesting it stopped); last error: {item.Error ?? "none"}.",
+                $"Abandoned {item.Attempts - 1} times without finishing (the process ingesting it stopped); last error: {Sentence(item.Error ?? "none")}",
                 cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -234,7 +239,7 @@ public sealed class IngestionWorker : IDisposable
         if (item.Attempts >= _options.MaxAttempts)
         {
             Log.ItemGaveUp(_logger, item.JobId, item.DocumentId, item.Attempts, e);
-            await _jobs.QuarantineItemAsync(item.Id, $"Failed {item.Attempts} times; last error: {reason}", CancellationToken.None)
+            await _jobs.QuarantineItemAsync(item.Id, $"Gave up after {item.Attempts} attempts; last error: {Sentence(reason)}", CancellationToken.None)
                 .ConfigureAwait(false);
             return;
         }
@@ -243,6 +248,8 @@ public sealed class IngestionWorker : IDisposable
         Log.ItemRetrying(_logger, item.JobId, item.DocumentId, item.Attempts, (long)delay.TotalMilliseconds, e);
         await _jobs.RetryItemAsync(item.Id, reason, _time.GetUtcNow() + delay, CancellationToken.None).ConfigureAwait(false);
     }
+
+    private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
 
     /// <summary>Exponential backoff with full jitter in the upper half: base·2^(attempt−1), capped.</summary>
     public TimeSpan Backoff(int attempt)
@@ -261,6 +268,14 @@ public sealed class IngestionWorker : IDisposable
             throw new DocumentRejectedException(
                 $"The id '{item.DocumentId}' already belongs to a document from another source ({existing.Source}); " +
                 "delete that document or ingest this source into another tenant.");
+        }
+
+        var descriptor = JobItemDescriptor.Parse(item.Descriptor);
+        if (existing is not null && descriptor.WriterPrincipals is { } writer && !existing.Acl.IsPublic
+            && !existing.Acl.Principals.Intersect(writer, StringComparer.Ordinal).Any())
+        {
+            throw new DocumentRejectedException(
+                $"The document '{item.DocumentId}' now has an access list that excludes the caller who uploaded this version.");
         }
 
         if (item.Action == JobItemAction.Delete)
@@ -282,7 +297,6 @@ public sealed class IngestionWorker : IDisposable
             return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0);
         }
 
-        var descriptor = JobItemDescriptor.Parse(item.Descriptor);
         var outcome = await _ingestion.IngestAsync(
             descriptor.ToInput(item.TenantId, item.DocumentId, leased.Source, content.Value), cancellationToken).ConfigureAwait(false);
         return outcome.Status switch

@@ -29,6 +29,10 @@ public sealed record JobItemDescriptor
     public DateTimeOffset? Created { get; init; }
     public DateTimeOffset? Modified { get; init; }
 
+    /// <summary>The principals of the caller who enqueued the item (uploads). The worker checks them again before
+    /// writing: another upload may have given the document an ACL that excludes this caller since.</summary>
+    public IReadOnlyList<string>? WriterPrincipals { get; init; }
+
     public static JobItemDescriptor Parse(string json) =>
         JsonSerializer.Deserialize<JobItemDescriptor>(json, Json) ?? new JobItemDescriptor();
 

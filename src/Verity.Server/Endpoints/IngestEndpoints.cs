@@ -62,7 +62,21 @@ public static class IngestEndpoints
                 title: "Unsupported media type");
         }
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or (IOException and not BadHttpRequestException)
+            && !cancellationToken.IsCancellationRequested)
+        {
+            // BadHttpRequestException (an IOException) is Kestrel's 413 for an oversized body and must stay one.
+            return TypedResults.Problem(
+                "The body is not readable multipart/form-data: the boundary is missing, a part is cut short, or it has more " +
+                "than 1,024 parts. Send one part per file, and split large uploads into several requests.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Invalid upload");
+        }
+
         var errors = new Dictionary<string, string[]>();
         var descriptor = ParseFields(form, errors);
         if (form.Files.Count == 0)
@@ -107,6 +121,7 @@ public static class IngestEndpoints
                     FallbackTitle = Path.GetFileNameWithoutExtension(id),
                     MediaType = file.ContentType,
                     SourceVersion = descriptor.SourceVersion ?? SourceVersions.Next(),
+                    WriterPrincipals = caller.Principals.ToList(),
                 }).ToJson(),
             });
             accepted.Add(new UploadedFileDto(file.FileName, id!, file.Length));
@@ -125,7 +140,10 @@ public static class IngestEndpoints
         if (wait)
         {
             job = await WaitAsync(store, caller.TenantId, job.Id, cancellationToken);
-            return TypedResults.Ok(new UploadResponse(job.ToDto(), accepted, rejected));
+            if (job.FinishedAt is not null || job.State == IngestJobState.Cancelled)
+            {
+                return TypedResults.Ok(new UploadResponse(job.ToDto(), accepted, rejected));
+            }
         }
 
         return TypedResults.Accepted($"/v1/ingest/jobs/{job.Id}", new UploadResponse(job.ToDto(), accepted, rejected));
@@ -209,12 +227,16 @@ public static class IngestEndpoints
             }
             catch (JsonException e)
             {
-                errors["metadata"] = ["metadata must be a JSON object of string values: " + e.Message];
+                errors["metadata"] = [$"metadata must be a JSON object whose values are strings (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})."];
             }
         }
 
         DocumentAcl? acl = null;
-        if (form.TryGetValue("acl", out var aclText) && !string.IsNullOrWhiteSpace(aclText))
+        if (form.TryGetValue("acl", out var aclText) && aclText.ToString().Trim() == "public")
+        {
+            acl = DocumentAcl.Public;
+        }
+        else if (form.TryGetValue("acl", out aclText) && !string.IsNullOrWhiteSpace(aclText))
         {
             try
             {

@@ -45,6 +45,31 @@ public sealed class IngestionJobsResumeTests
         Assert.Equal(ChunkRows(reference.DatabasePath), ChunkRows(h.DatabasePath));
     }
 
+    [Fact]
+    public async Task SyncAsync_AnotherSourcesUnfinishedJobHoldsTheSameDocumentId_StillFinishes()
+    {
+        // Two folders with a file of the same relative path: their documents share an id in the tenant. A scan of
+        // the first was queued and never run (its process was killed before the worker took the items).
+        using var h = await JobHarness.CreateAsync();
+        var first = h.Temp.Combine("first");
+        var second = h.Temp.Combine("second");
+        Directory.CreateDirectory(first);
+        Directory.CreateDirectory(second);
+        File.WriteAllText(Path.Combine(first, "README.md"), "# First\n\nThe first folder's readme covers billing.\n");
+        File.WriteAllText(Path.Combine(second, "README.md"), "# Second\n\nThe second folder's readme covers search.\n");
+        File.WriteAllText(Path.Combine(second, "only-here.md"), "# Only here\n\nA page that only the second folder has.\n");
+        await h.Orchestration.EnqueueScanAsync(new FolderConnector(first), JobHarness.Tenant, null, null, Ct);
+
+        // A hang (the new job's README.md waiting for ever behind the other job's) fails the test after 5 s.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var summary = await h.Orchestration.SyncAsync(new FolderConnector(second), JobHarness.Tenant, null, timeout.Token);
+
+        Assert.Equal(0, summary.ResumedJobs);
+        Assert.NotNull(await h.DocumentAsync("only-here.md"));
+        var job = await h.GetJobAsync(summary.JobId!);
+        Assert.Equal((2, 2), (job.Counts.Total, job.Counts.Done));
+    }
+
     /// <summary>Each document as it would be compared across two indexes: everything but its timestamps, and its text.</summary>
     private static async Task<List<string>> DocumentsAsync(JobHarness h)
     {

@@ -69,8 +69,8 @@ public sealed class IngestionWorkerRemovalTests
         static NewJobItem Delete(string id) => new() { DocumentId = id, Action = JobItemAction.Delete };
 
         // Each document's items sit next to each other, so that free lanes would take them at the same moment.
-        var revived = Enumerable.Range(0, 12).Select(i => $"revived-{i}.txt").ToList();
-        var removed = Enumerable.Range(0, 12).Select(i => $"removed-{i}.txt").ToList();
+        var revived = Enumerable.Range(0, 12).Select(i => $"revived-{i:D2}.txt").ToList();
+        var removed = Enumerable.Range(0, 12).Select(i => $"removed-{i:D2}.txt").ToList();
         var items = revived.SelectMany(id => new[]
             {
                 JobHarness.TextItem(id, $"First text of {id}, about harbour cranes."),

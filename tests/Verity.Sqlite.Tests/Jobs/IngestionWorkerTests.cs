@@ -143,7 +143,7 @@ public sealed class IngestionWorkerTests
         var quarantined = await h.ItemAsync(job.Id, "doomed.txt");
         Assert.Equal(JobItemState.Quarantined, quarantined.State);
         Assert.Equal(options.MaxAttempts, quarantined.Attempts);
-        Assert.Equal($"Failed {options.MaxAttempts} times; last error: The index is busy; try again.", quarantined.Error);
+        Assert.Equal($"Gave up after {options.MaxAttempts} attempts; last error: The index is busy; try again.", quarantined.Error);
         Assert.Equal(options.MaxAttempts, h.Store.UpsertsOf("doomed.txt"));
         Assert.Null(await h.DocumentAsync("doomed.txt"));
         Assert.False(await h.Worker.ProcessNextAsync(job.Id, Ct));
@@ -169,7 +169,7 @@ public sealed class IngestionWorkerTests
 
         var item = await h.ItemAsync(job.Id, "broken.txt");
         Assert.Equal(JobItemState.Quarantined, item.State);
-        Assert.Equal($"Failed 1 times; last error: {reason}", item.Error);
+        Assert.Equal($"Gave up after 1 attempts; last error: {reason}", item.Error);
         Assert.DoesNotContain("secret", item.Error, StringComparison.OrdinalIgnoreCase);
     }
 

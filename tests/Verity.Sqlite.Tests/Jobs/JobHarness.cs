@@ -23,13 +23,11 @@ internal sealed class JobHarness : IDisposable
     public const string Tenant = "tenant-a";
 
     private readonly List<IDisposable> _owned = [];
-    private readonly TempDirectory? _ownedTemp;
 
-    private JobHarness(TempDirectory temp, bool ownsTemp, IngestionWorkerOptions options, ChunkingOptions chunking)
+    private JobHarness(IngestionWorkerOptions options, ChunkingOptions chunking)
     {
-        Temp = temp;
-        _ownedTemp = ownsTemp ? temp : null;
-        DatabasePath = temp.Combine("index", "verity.db");
+        // The database sits beside the folders a test syncs, never inside them.
+        DatabasePath = Temp.Combine("index", "verity.db");
         Index = new SqliteIndexStore(new SqliteStoreOptions { Path = DatabasePath }, NullLogger<SqliteIndexStore>.Instance);
         Store = new FaultyIndexStore(Index);
         Jobs = new SqliteIngestJobStore(new SqliteStoreOptions { Path = DatabasePath }, NullLogger<SqliteIngestJobStore>.Instance, Clock);
@@ -41,7 +39,7 @@ internal sealed class JobHarness : IDisposable
 
     public static CancellationToken Ct => CancellationToken.None;
 
-    public TempDirectory Temp { get; }
+    public TempDirectory Temp { get; } = new();
 
     public string DatabasePath { get; }
 
@@ -72,11 +70,9 @@ internal sealed class JobHarness : IDisposable
         Lease = TimeSpan.FromMinutes(1),
     };
 
-    /// <param name="temp">A folder shared with another harness (the same database), or null for a new one.</param>
-    public static async Task<JobHarness> CreateAsync(
-        IngestionWorkerOptions? options = null, ChunkingOptions? chunking = null, TempDirectory? temp = null)
+    public static async Task<JobHarness> CreateAsync(IngestionWorkerOptions? options = null, ChunkingOptions? chunking = null)
     {
-        var harness = new JobHarness(temp ?? new TempDirectory(), temp is null, options ?? FastOptions(), chunking ?? new ChunkingOptions());
+        var harness = new JobHarness(options ?? FastOptions(), chunking ?? new ChunkingOptions());
         await harness.Index.InitializeAsync(
             new IndexConfiguration(harness.Embedder.ModelId, harness.Embedder.Dimensions, harness.Chunking.Version), Ct);
         return harness;
@@ -159,7 +155,7 @@ internal sealed class JobHarness : IDisposable
 
         Jobs.Dispose();
         Index.Dispose();
-        _ownedTemp?.Dispose();
+        Temp.Dispose();
     }
 }
 
