@@ -96,9 +96,10 @@ public sealed partial class SqliteIngestJobStore
         }, cancellationToken);
     }
 
-    public Task CompleteItemAsync(long itemId, JobItemOutcome outcome, int chunks, CancellationToken cancellationToken)
+    public Task CompleteItemAsync(long itemId, JobItemOutcome outcome, int chunks, long bytesRead, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(chunks);
+        ArgumentOutOfRangeException.ThrowIfNegative(bytesRead);
         var counter = JobRows.Text(outcome);
         return WriteAsync("complete the job item", async connection =>
         {
@@ -118,7 +119,7 @@ public sealed partial class SqliteIngestJobStore
                     WHERE id = $job
                     """;
                 count.Parameters.AddWithValue("$chunks", chunks);
-                count.Parameters.AddWithValue("$bytes", ended.Bytes);
+                count.Parameters.AddWithValue("$bytes", Math.Max(ended.Bytes, bytesRead));
                 count.Parameters.AddWithValue("$job", ended.Job);
                 await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

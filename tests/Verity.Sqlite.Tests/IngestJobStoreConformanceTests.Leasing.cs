@@ -62,7 +62,7 @@ public abstract partial class IngestJobStoreConformanceTests
         Time.Advance(TimeSpan.FromSeconds(10));
         var retried = await Store.LeaseNextAsync(Worker, Lease, null, Ct);
         Assert.Equal(x1.Item.Id, retried!.Item.Id);
-        await Store.CompleteItemAsync(retried.Item.Id, JobItemOutcome.Added, 1, Ct);
+        await Store.CompleteItemAsync(retried.Item.Id, JobItemOutcome.Added, 1, 0, Ct);
 
         var delete = await Store.LeaseNextAsync(Worker, Lease, second.Id, Ct);
         Assert.Equal("x.md", delete!.Item.DocumentId);
@@ -206,7 +206,7 @@ public abstract partial class IngestJobStoreConformanceTests
         Assert.Equal("The embedding service timed out.", second.Item.Error);
         Assert.Equal("body"u8.ToArray(), second.Content!.Value.ToArray());
         Assert.Equal(0, (await JobAsync(job)).Counts.Retrying);
-        await Store.CompleteItemAsync(second.Item.Id, JobItemOutcome.Added, 2, Ct);
+        await Store.CompleteItemAsync(second.Item.Id, JobItemOutcome.Added, 2, 0, Ct);
         var finished = await JobAsync(job);
         Assert.Equal(IngestJobState.Succeeded, finished.State);
         Assert.Equal(new JobCounts { Total = 1, Done = 1, Added = 1, Chunks = 2, Bytes = 4 }, finished.Counts);
@@ -221,9 +221,9 @@ public abstract partial class IngestJobStoreConformanceTests
         var takeover = await Store.LeaseNextAsync("worker-fast", Lease, job.Id, Ct);
         Assert.Equal(slow!.Item.Id, takeover!.Item.Id);
 
-        await Store.CompleteItemAsync(takeover.Item.Id, JobItemOutcome.Added, 3, Ct);
-        await Store.CompleteItemAsync(slow.Item.Id, JobItemOutcome.Updated, 3, Ct);
-        await Store.CompleteItemAsync(takeover.Item.Id, JobItemOutcome.Added, 3, Ct);
+        await Store.CompleteItemAsync(takeover.Item.Id, JobItemOutcome.Added, 3, 0, Ct);
+        await Store.CompleteItemAsync(slow.Item.Id, JobItemOutcome.Updated, 3, 0, Ct);
+        await Store.CompleteItemAsync(takeover.Item.Id, JobItemOutcome.Added, 3, 0, Ct);
         await Store.RetryItemAsync(slow.Item.Id, "late failure", Time.GetUtcNow(), Ct);
         await Store.QuarantineItemAsync(slow.Item.Id, "late quarantine", Ct);
 
@@ -259,7 +259,7 @@ public abstract partial class IngestJobStoreConformanceTests
         Assert.Empty(await Store.ListQuarantineAsync(TenantA, 10, Ct));
         Assert.Equal(1, await Store.CountQueuedItemsAsync(TenantA, Ct));
 
-        await Store.CompleteItemAsync(running!.Item.Id, JobItemOutcome.Added, 1, Ct);
+        await Store.CompleteItemAsync(running!.Item.Id, JobItemOutcome.Added, 1, 0, Ct);
 
         var finished = await JobAsync(job);
         Assert.Equal(IngestJobState.Cancelled, finished.State);

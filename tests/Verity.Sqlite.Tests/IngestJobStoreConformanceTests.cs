@@ -213,7 +213,7 @@ public abstract partial class IngestJobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(5, await Store.CountQueuedItemsAsync(null, Ct));
         Assert.Equal(3, await Store.CountQueuedItemsAsync(TenantA, Ct));
 
-        await Store.CompleteItemAsync(running!.Item.Id, JobItemOutcome.Added, 1, Ct);
+        await Store.CompleteItemAsync(running!.Item.Id, JobItemOutcome.Added, 1, 0, Ct);
         var failed = await Store.LeaseNextAsync(Worker, Lease, a.Id, Ct);
         await Store.QuarantineItemAsync(failed!.Item.Id, "broken", Ct);
         var retried = await Store.LeaseNextAsync(Worker, Lease, a.Id, Ct);
@@ -222,6 +222,22 @@ public abstract partial class IngestJobStoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, await Store.CountQueuedItemsAsync(TenantA, Ct));
         Assert.Equal(2, await Store.CountQueuedItemsAsync(TenantB, Ct));
         Assert.Equal(3, await Store.CountQueuedItemsAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task CompleteItemAsync_BytesReadFromLocatorOrCarried_CountedInTheJob()
+    {
+        var job = await Store.CreateJobAsync(
+            NewJob(TenantA), [Item("read.pdf") with { Locator = "/srv/wiki/read.pdf" }, Item("carried.md", "twelve bytes")], null, Ct);
+
+        var read = await Store.LeaseNextAsync(Worker, Lease, job.Id, Ct);
+        await Store.CompleteItemAsync(read!.Item.Id, JobItemOutcome.Added, 3, 5000, Ct);
+        var carried = await Store.LeaseNextAsync(Worker, Lease, job.Id, Ct);
+        await Store.CompleteItemAsync(carried!.Item.Id, JobItemOutcome.Added, 1, 0, Ct);
+
+        var counts = (await JobAsync(job)).Counts;
+        Assert.Equal(5000 + 12, counts.Bytes);
+        Assert.Equal(4, counts.Chunks);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -240,7 +256,7 @@ public abstract partial class IngestJobStoreConformanceTests : IAsyncLifetime
     {
         var leased = await Store.LeaseNextAsync(Worker, Lease, jobId, Ct);
         Assert.NotNull(leased);
-        await Store.CompleteItemAsync(leased.Item.Id, outcome, chunks, Ct);
+        await Store.CompleteItemAsync(leased.Item.Id, outcome, chunks, 0, Ct);
         return leased;
     }
 

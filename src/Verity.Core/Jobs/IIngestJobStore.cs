@@ -35,7 +35,9 @@ public interface IIngestJobStore
     Task<LeasedItem?> LeaseNextAsync(
         string workerId, TimeSpan lease, string? jobId, CancellationToken cancellationToken);
 
-    Task CompleteItemAsync(long itemId, JobItemOutcome outcome, int chunks, CancellationToken cancellationToken);
+    /// <summary>Ends the item as succeeded. <paramref name="bytesRead"/> is the size of content read from the item's
+    /// locator (content carried by the item counts by itself).</summary>
+    Task CompleteItemAsync(long itemId, JobItemOutcome outcome, int chunks, long bytesRead, CancellationToken cancellationToken);
 
     /// <summary>Puts the item back to pending, due at <paramref name="nextAttemptAt"/>, with the error kept.</summary>
     Task RetryItemAsync(long itemId, string error, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);

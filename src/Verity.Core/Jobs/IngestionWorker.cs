@@ -206,8 +206,8 @@ public sealed class IngestionWorker : IDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var (outcome, chunks) = await RunItemAsync(leased, cancellationToken).ConfigureAwait(false);
-            await _jobs.CompleteItemAsync(item.Id, outcome, chunks, CancellationToken.None).ConfigureAwait(false);
+            var (outcome, chunks, bytesRead) = await RunItemAsync(leased, cancellationToken).ConfigureAwait(false);
+            await _jobs.CompleteItemAsync(item.Id, outcome, chunks, bytesRead, CancellationToken.None).ConfigureAwait(false);
             Log.ItemDone(_logger, item.JobId, item.DocumentId, outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -259,7 +259,7 @@ public sealed class IngestionWorker : IDisposable
         return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
 
-    private async Task<(JobItemOutcome Outcome, int Chunks)> RunItemAsync(LeasedItem leased, CancellationToken cancellationToken)
+    private async Task<(JobItemOutcome Outcome, int Chunks, long BytesRead)> RunItemAsync(LeasedItem leased, CancellationToken cancellationToken)
     {
         var item = leased.Item;
         var existing = await _store.GetDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
@@ -286,7 +286,7 @@ public sealed class IngestionWorker : IDisposable
                 Log.DocumentRemoved(_logger, item.DocumentId);
             }
 
-            return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0);
+            return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0, 0);
         }
 
         var content = leased.Content ?? await ReadLocatorAsync(item, cancellationToken).ConfigureAwait(false);
@@ -294,17 +294,18 @@ public sealed class IngestionWorker : IDisposable
         {
             // The file went away between the scan and now: the source no longer has the document.
             var removed = await _store.DeleteDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
-            return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0);
+            return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0, 0);
         }
 
+        var bytesRead = leased.Content is null ? content.Value.Length : 0;
         var outcome = await _ingestion.IngestAsync(
             descriptor.ToInput(item.TenantId, item.DocumentId, leased.Source, content.Value), cancellationToken).ConfigureAwait(false);
         return outcome.Status switch
         {
-            IngestStatus.Added => (JobItemOutcome.Added, outcome.Chunks),
-            IngestStatus.Updated => (JobItemOutcome.Updated, outcome.Chunks),
-            IngestStatus.Stale => (JobItemOutcome.Stale, 0),
-            _ => (JobItemOutcome.Unchanged, 0),
+            IngestStatus.Added => (JobItemOutcome.Added, outcome.Chunks, bytesRead),
+            IngestStatus.Updated => (JobItemOutcome.Updated, outcome.Chunks, bytesRead),
+            IngestStatus.Stale => (JobItemOutcome.Stale, 0, bytesRead),
+            _ => (JobItemOutcome.Unchanged, 0, bytesRead),
         };
     }
 
