@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md on this machine and prints them, with the machine they ran on.
-#   bash scripts/benchmarks.sh           # everything (~25 min on 2 cores; the 1M-chunk scale run dominates)
-#   bash scripts/benchmarks.sh --quick   # skips the 1M-chunk size and runs the micro-benchmarks with a short job
+#   bash scripts/benchmarks.sh           # everything (~30 min on 2 cores; the 1M-chunk scale run dominates)
+#   bash scripts/benchmarks.sh --quick   # skips the 1M-chunk size, runs the micro-benchmarks with a short job and
+#                                        # the mixed-corpus ingest once instead of three times
 # Results go to artifacts/benchmarks/; the SciFact charts are also copied to docs/images/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,5 +56,15 @@ dotnet run -c Release --project bench/Verity.Benchmarks -- --filter '*' --job "$
 echo "== 5. Scale: synthetic indexes, search latency and memory against size, ingestion throughput"
 sizes=$([ $quick = 1 ] && echo 10000,100000 || echo 10000,100000,1000000)
 dotnet run -c Release --project bench/Verity.Benchmarks -- scale --sizes "$sizes" --out "$out/scale"
+
+echo "== 6. Ingestion throughput: a mixed corpus of nine formats through the ingest path, in process and as verity ingest"
+# The 80 MB corpus is written once (seeded) into $out/ingest/corpus and reused while size, seed and generator match.
+runs=$([ $quick = 1 ] && echo 1 || echo 3)
+dotnet run -c Release --project bench/Verity.Benchmarks -- ingest --size-mb 80 --runs "$runs" --out "$out/ingest" \
+  --cli src/Verity.Cli/bin/Release/net10.0/verity.dll
+# One worker lane: the stage costs without the two lanes waiting on each other (the "where the time goes" table).
+if [ $quick = 0 ]; then
+  dotnet run -c Release --project bench/Verity.Benchmarks -- ingest --size-mb 80 --runs 1 --lanes 1 --out "$out/ingest" --cli none
+fi
 
 echo "== done: figures above; reports in $out"

@@ -1,18 +1,24 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using Verity.Benchmarks.Ingest;
 using Verity.Benchmarks.Scale;
 
 namespace Verity.Benchmarks;
 
 public static class Program
 {
-    /// <summary><c>scale [options]</c> runs the scale benchmark; anything else goes to BenchmarkDotNet
-    /// (e.g. <c>--filter '*' --job short</c>).</summary>
+    /// <summary><c>scale [options]</c> runs the scale benchmark, <c>ingest [options]</c> the mixed-corpus
+    /// ingestion benchmark; anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short</c>).</summary>
     public static int Main(string[] args)
     {
         if (args is ["scale", ..])
         {
             return ScaleBenchmark.Run(args[1..]);
+        }
+
+        if (args is ["ingest", ..])
+        {
+            return IngestBenchmark.Run(args[1..]);
         }
 
         // In-process: the default toolchain generates and builds a child project that rebuilds Verity.Core and
