@@ -1,3 +1,4 @@
+using System.Globalization;
 using Verity.Core.Jobs;
 
 namespace Verity.Sqlite;
@@ -18,6 +19,21 @@ public sealed partial class SqliteIngestJobStore
             }
 
             return owners;
+        }, cancellationToken);
+
+    public Task<int> PruneFinishedJobsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken) =>
+        WriteAsync("prune finished jobs", async connection =>
+        {
+            // Items are deleted explicitly rather than through ON DELETE CASCADE, which depends on the foreign_keys pragma.
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DELETE FROM ingest_job_items WHERE job_id IN
+                    (SELECT id FROM ingest_jobs WHERE finished_at IS NOT NULL AND finished_at < $before);
+                DELETE FROM ingest_jobs WHERE finished_at IS NOT NULL AND finished_at < $before;
+                SELECT changes();
+                """;
+            command.Parameters.AddWithValue("$before", Sql.Timestamp(finishedBefore));
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }, cancellationToken);
 
     public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken)

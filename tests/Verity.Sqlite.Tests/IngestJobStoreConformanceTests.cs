@@ -180,6 +180,32 @@ public abstract partial class IngestJobStoreConformanceTests : IAsyncLifetime
         Assert.Equal([IngestJobState.Queued, IngestJobState.Running], unfinished.Select(j => j.State));
     }
 
+    [Fact]
+    public async Task PruneFinishedJobsAsync_OldAndNewJobs_DeletesOnlyFinishedJobsPastTheCutoffWithTheirItems()
+    {
+        var checkpoint = new ConnectorCheckpoint(TenantA, "fs:/srv/wiki", "kept", Time.GetUtcNow());
+        var old = await Store.CreateJobAsync(NewJob(TenantA), [Item("old")], checkpoint, Ct);
+        var oldFailed = await Store.LeaseNextAsync(Worker, Lease, old.Id, Ct);
+        await Store.QuarantineItemAsync(oldFailed!.Item.Id, "broken", Ct);
+        var oldUnfinished = await Store.CreateJobAsync(NewJob(TenantB), [Item("waiting")], null, Ct);
+        Time.Advance(TimeSpan.FromDays(2));
+        var cutoff = Time.GetUtcNow();
+        Time.Advance(TimeSpan.FromDays(1));
+        var recent = await Store.CreateJobAsync(NewJob(TenantA), [Item("recent")], null, Ct);
+        await CompleteNextAsync(recent.Id, JobItemOutcome.Added);
+
+        Assert.Equal(1, await Store.PruneFinishedJobsAsync(cutoff, Ct));
+
+        Assert.Null(await Store.GetJobAsync(TenantA, old.Id, Ct));
+        Assert.Empty(await Store.ListItemsAsync(TenantA, old.Id, null, 10, Ct));
+        Assert.Empty(await Store.ListQuarantineAsync(TenantA, 10, Ct));
+        Assert.NotNull(await Store.GetJobAsync(TenantB, oldUnfinished.Id, Ct));
+        Assert.Single(await Store.ListItemsAsync(TenantB, oldUnfinished.Id, null, 10, Ct));
+        Assert.Equal(IngestJobState.Succeeded, (await Store.GetJobAsync(TenantA, recent.Id, Ct))!.State);
+        Assert.Equal("kept", (await Store.GetCheckpointAsync(TenantA, "fs:/srv/wiki", Ct))!.Cursor);
+        Assert.Equal(0, await Store.PruneFinishedJobsAsync(cutoff, Ct));
+    }
+
     // ---------------------------------------------------------------- tenants
 
     [Fact]

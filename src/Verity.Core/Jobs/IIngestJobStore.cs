@@ -51,6 +51,10 @@ public interface IIngestJobStore
     /// back-pressure is measured against.</summary>
     Task<int> CountQueuedItemsAsync(string? tenantId, CancellationToken cancellationToken);
 
+    /// <summary>Deletes jobs (with their items) that finished before <paramref name="finishedBefore"/>; unfinished
+    /// jobs and checkpoints are kept. Returns how many jobs were deleted.</summary>
+    Task<int> PruneFinishedJobsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken);
+
     /// <summary>The workers that hold leases on running items now.</summary>
     Task<IReadOnlyList<string>> ListLeaseOwnersAsync(CancellationToken cancellationToken);
 

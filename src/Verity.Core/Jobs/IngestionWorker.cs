@@ -89,9 +89,43 @@ public sealed class IngestionWorker : IDisposable
     /// <summary>Wakes idle lanes: new work was enqueued.</summary>
     public void Notify() => _wake.Release(_options.Concurrency);
 
-    /// <summary>Processes items of every job until cancelled.</summary>
+    /// <summary>Processes items of every job until cancelled, and prunes old finished jobs along the way.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.Concurrency).Select(_ => LaneAsync(null, untilIdle: false, cancellationToken)));
+        Task.WhenAll(Enumerable.Range(0, _options.Concurrency)
+            .Select(_ => LaneAsync(null, untilIdle: false, cancellationToken))
+            .Append(PruneLoopAsync(cancellationToken)));
+
+    /// <summary>Deletes finished jobs older than <see cref="IngestionWorkerOptions.RetainFinishedJobs"/>.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken) =>
+        _options.RetainFinishedJobs is { } retain
+            ? await _jobs.PruneFinishedJobsAsync(_time.GetUtcNow() - retain, cancellationToken).ConfigureAwait(false)
+            : 0;
+
+    private async Task PruneLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var pruned = await PruneAsync(cancellationToken).ConfigureAwait(false);
+                if (pruned > 0)
+                {
+                    Log.JobsPruned(_logger, pruned);
+                }
+
+                await Task.Delay(TimeSpan.FromHours(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is VerityException { IsTransient: true } or IOException)
+            {
+                Log.QueueUnavailable(_logger, e);
+                await Task.Delay(_options.PollInterval, _time, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Processes the items of one job until none is due, then returns the job as it stands (finished,
     /// unless items wait for a retry that is not due yet: those are waited for too).</summary>

@@ -29,6 +29,10 @@ public sealed class IngestionWorkerOptions
     [Range(1, int.MaxValue)]
     public int MaxQueuedItems { get; set; } = 50_000;
 
+    /// <summary>Finished jobs older than this are deleted with their items (checked at start and hourly while the
+    /// worker runs); null keeps them forever.</summary>
+    public TimeSpan? RetainFinishedJobs { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>When false the server does not run a worker (another process, e.g. <c>verity worker</c>, does).</summary>
     public bool Enabled { get; set; } = true;
 }

@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(1107, LogLevel.Information, "Enqueued job {JobId} ({Kind}, {Items} items) for {Source}")]
     public static partial void JobEnqueued(ILogger logger, string jobId, string kind, int items, string source);
 
+    [LoggerMessage(1109, LogLevel.Information, "Deleted {Count} finished ingestion jobs past their retention")]
+    public static partial void JobsPruned(ILogger logger, int count);
+
     [LoggerMessage(1108, LogLevel.Information, "Released {Count} items leased by {Owner}, which is no longer running")]
     public static partial void LeasesReleased(ILogger logger, int count, string owner);
 }
