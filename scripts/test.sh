@@ -18,6 +18,19 @@ if [ ! -x /usr/bin/chromium ]; then
     || echo "warning: chromium could not be installed; the browser tests will fail"
 fi
 
+# The PostgreSQL store is tested against a real PostgreSQL server (started by the tests in a temp folder) and against
+# PGlite (PostgreSQL in WebAssembly with the real pgvector extension, from npm).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== installing postgresql for the store tests"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null \
+    || echo "warning: postgresql could not be installed; the PostgreSQL store tests will fail"
+fi
+if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
+  echo "== installing PGlite (pgvector) for the store tests"
+  (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed; the pgvector tests will fail"
+fi
+
 echo "== build"
 if ! dotnet build Verity.slnx -c Release -nologo -v quiet 2>&1 | tee "$log"; then
   echo "build failed"

@@ -64,39 +64,3 @@ internal sealed class CountingEmbeddingGenerator(IEmbeddingGenerator<string, Emb
 
     public void Dispose() => inner.Dispose();
 }
-
-/// <summary>A chunk list that cancels <paramref name="source"/> when the store reaches element
-/// <paramref name="cancelAt"/>, i.e. in the middle of writing the document.</summary>
-internal sealed class CancellingChunkList(IReadOnlyList<Verity.Core.Model.ChunkRecord> inner, int cancelAt, CancellationTokenSource source)
-    : IReadOnlyList<Verity.Core.Model.ChunkRecord>
-{
-    public int Count => inner.Count;
-
-    public Verity.Core.Model.ChunkRecord this[int index]
-    {
-        get
-        {
-            if (index >= cancelAt)
-            {
-                source.Cancel();
-            }
-
-            return inner[index];
-        }
-    }
-
-    public IEnumerator<Verity.Core.Model.ChunkRecord> GetEnumerator()
-    {
-        for (var i = 0; i < inner.Count; i++)
-        {
-            if (i >= cancelAt)
-            {
-                source.Cancel();
-            }
-
-            yield return inner[i];
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-}

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Verity.Core.Jobs;
 
-namespace Verity.Sqlite.Tests;
+namespace Verity.Storage.Conformance;
 
 /// <summary>Leases, the end of items and of jobs, retries, quarantine and cancellation. Part of the job store
 /// conformance suite.</summary>

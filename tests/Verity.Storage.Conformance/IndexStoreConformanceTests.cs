@@ -3,7 +3,7 @@ using Verity.Core.Embeddings;
 using Verity.Core.Model;
 using Verity.Core.Text;
 
-namespace Verity.Sqlite.Tests;
+namespace Verity.Storage.Conformance;
 
 /// <summary>
 /// What every <see cref="IIndexStore"/> must do, whatever it is built on. A store's test class derives from this

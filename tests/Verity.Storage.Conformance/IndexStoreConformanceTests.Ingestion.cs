@@ -3,7 +3,7 @@ using Verity.Core.Model;
 using Verity.Core.Security;
 using Verity.Core.Text;
 
-namespace Verity.Sqlite.Tests;
+namespace Verity.Storage.Conformance;
 
 /// <summary>What ingestion at production strength needs from every store: pages and parent passages on every chunk
 /// read, versioned writes that refuse stale content, and range filters on metadata inside the query. Part of the

@@ -2,7 +2,7 @@ using Verity.Core;
 using Verity.Core.Model;
 using Verity.Core.Security;
 
-namespace Verity.Sqlite.Tests;
+namespace Verity.Storage.Conformance;
 
 /// <summary>Document ACLs are part of every read the store does on a caller's behalf: search (both modes, before
 /// top-k), get, text and listings. Part of the conformance suite every store runs.</summary>

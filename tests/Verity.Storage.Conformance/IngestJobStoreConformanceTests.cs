@@ -1,7 +1,7 @@
 using Verity.Core;
 using Verity.Core.Jobs;
 
-namespace Verity.Sqlite.Tests;
+namespace Verity.Storage.Conformance;
 
 /// <summary>
 /// What every <see cref="IIngestJobStore"/> must do: record jobs atomically with their items and checkpoint, hand out
