@@ -32,6 +32,23 @@ public sealed class Retriever(
             Principals = request.Principals,
         };
         var candidates = Math.Max(topK, options.CandidatesPerRetriever);
+        if (request.Mode == SearchMode.Hybrid && store is IHybridSearchStore hybridStore)
+        {
+            // The store fuses in its own query (one round trip); same fusion, same order as below.
+            var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var hybrid = await hybridStore.SearchHybridAsync(
+                new HybridQuery(embedding.Vector, query, candidates, options.RrfK, options.DenseWeight, options.LexicalWeight),
+                filter, topK, cancellationToken).ConfigureAwait(false);
+            var terms = Terms.ContentTerms(query).ToHashSet(StringComparer.Ordinal);
+            var fused = hybrid.Take(topK).Select(hit => new SearchResult(
+                    hit.Chunk,
+                    hit.Score,
+                    request.IncludeExcerpts ? ExcerptBuilder.Build(hit.Chunk.Text, terms) : "",
+                    hit.DenseRank,
+                    hit.LexicalRank))
+                .ToList();
+            return new SearchResponse(query, request.Mode, fused, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
 
         var dense = request.Mode is SearchMode.Dense or SearchMode.Hybrid
             ? SearchDenseAsync(query, filter, candidates, cancellationToken)
