@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Verity.Postgres.Tests.Infrastructure;
+using Verity.Storage.Conformance.Servers;
 
 namespace Verity.Postgres.Tests;
 

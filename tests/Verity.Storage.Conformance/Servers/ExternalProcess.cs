@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Verity.Postgres.Tests.Infrastructure;
+namespace Verity.Storage.Conformance.Servers;
 
-internal static class ExternalProcess
+public static class ExternalProcess
 {
     /// <summary>Runs a command to its end and returns its output; throws with the output when it fails.</summary>
     public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)

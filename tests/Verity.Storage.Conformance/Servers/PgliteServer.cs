@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Verity.Postgres.Tests.Infrastructure;
+namespace Verity.Storage.Conformance.Servers;
 
 /// <summary>
 /// PostgreSQL 18 with the real pgvector extension, compiled to WebAssembly (PGlite) and served over the wire
@@ -99,10 +99,4 @@ public sealed class PgliteServer : IAsyncLifetime
         _process?.Dispose();
         return Task.CompletedTask;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PgliteTests : ICollectionFixture<PgliteServer>
-{
-    public const string Name = "PGlite with pgvector";
 }

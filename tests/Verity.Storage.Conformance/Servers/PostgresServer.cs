@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Verity.Postgres.Tests.Infrastructure;
+namespace Verity.Storage.Conformance.Servers;
 
 /// <summary>
 /// A real PostgreSQL server (the one installed on the machine, 15 on Debian 12) in a temporary folder on a free
@@ -117,10 +117,4 @@ public sealed class PostgresServer : IAsyncLifetime
         return bin ?? throw new InvalidOperationException(
             "PostgreSQL server binaries were not found under /usr/lib/postgresql; scripts/test.sh installs them (apt-get install postgresql).");
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresTests : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL server";
 }
