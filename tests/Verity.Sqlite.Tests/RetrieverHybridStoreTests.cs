@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Verity.Core;
+using Verity.Core.Chunking;
+using Verity.Core.Documents;
+using Verity.Core.Embeddings;
+using Verity.Core.Ingestion;
+using Verity.Core.Model;
+using Verity.Core.Retrieval;
+using Verity.Core.Text;
+
+namespace Verity.Sqlite.Tests;
+
+/// <summary>A store that fuses in its own query (<see cref="IHybridSearchStore"/>, as the PostgreSQL store does) must
+/// give callers exactly what the retriever's own fusion gives: same hits, scores, ranks and excerpts.</summary>
+public sealed class RetrieverHybridStoreTests : IAsyncLifetime, IDisposable
+{
+    private const string Tenant = "tenant-a";
+
+    private static readonly string[] Topics =
+    [
+        "The lighthouse keeper logs the weather every evening and trims the lamp wick.",
+        "Rotate the signing keys every ninety days with the rotation command.",
+        "The growth plan includes priority support, audit logs and single sign-on.",
+        "Reset a password from the account page; a link arrives by email.",
+        "Sourdough needs a lively starter, flour, water and a long cold proof.",
+        "The northern line timetable changes on public holidays.",
+        "Audit logs are kept for seven years and cannot be edited.",
+        "Keys for the lighthouse are held by the harbour master.",
+    ];
+
+    private readonly TempDirectory _temp = new();
+    private readonly HashingEmbeddingGenerator _embedder = new();
+    private SqliteIndexStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteIndexStore(new SqliteStoreOptions { Path = _temp.Combine("verity.db") }, NullLogger<SqliteIndexStore>.Instance);
+        var chunking = new ChunkingOptions();
+        await _store.InitializeAsync(new IndexConfiguration(_embedder.ModelId, _embedder.Dimensions, chunking.Version), CancellationToken.None);
+        var ingestion = new IngestionService(
+            _store, _embedder, DocumentFormats.CreateDefault(), new RecursiveChunker(new TiktokenTokenCounter(), chunking),
+            new IngestionOptions(), NullLogger<IngestionService>.Instance);
+        for (var i = 0; i < Topics.Length; i++)
+        {
+            await ingestion.IngestAsync(
+                new DocumentInput { TenantId = Tenant, Id = $"doc-{i}", Title = $"Note {i}", Text = Topics[i], Source = "test" },
+                CancellationToken.None);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        _store.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("lighthouse keys", 1.0, 1.0)]
+    [InlineData("audit logs retention", 0.2, 1.0)]
+    [InlineData("how do I reset my password", 1.0, 0.5)]
+    public async Task SearchAsync_StoreFusesItself_ReturnsWhatTheRetrieversOwnFusionReturns(string query, double dense, double lexical)
+    {
+        var options = new RetrievalOptions { DenseWeight = dense, LexicalWeight = lexical, CandidatesPerRetriever = 5 };
+        var fusing = new FusingStore(_store);
+        var request = new SearchRequest { Query = query, TenantId = Tenant, TopK = 4, Principals = ["user:ann"] };
+
+        var expected = await new Retriever(_store, _embedder, options).SearchAsync(request, CancellationToken.None);
+        var actual = await new Retriever(fusing, _embedder, options).SearchAsync(request, CancellationToken.None);
+
+        Assert.Equal(1, fusing.HybridCalls);
+        Assert.NotEmpty(expected.Results);
+        Assert.Equal(
+            expected.Results.Select(r => (r.Chunk.Id, r.Score, r.Excerpt, r.DenseRank, r.LexicalRank)),
+            actual.Results.Select(r => (r.Chunk.Id, r.Score, r.Excerpt, r.DenseRank, r.LexicalRank)));
+    }
+
+    [Fact]
+    public async Task SearchAsync_DenseOrLexicalMode_DoesNotUseTheStoresFusion()
+    {
+        var fusing = new FusingStore(_store);
+        var retriever = new Retriever(fusing, _embedder, new RetrievalOptions());
+
+        await retriever.SearchAsync(new SearchRequest { Query = "lighthouse", TenantId = Tenant, Mode = SearchMode.Dense }, CancellationToken.None);
+        await retriever.SearchAsync(new SearchRequest { Query = "lighthouse", TenantId = Tenant, Mode = SearchMode.Lexical }, CancellationToken.None);
+
+        Assert.Equal(0, fusing.HybridCalls);
+    }
+
+    /// <summary>Fuses the inner store's two lists in "its own query", the way a store with
+    /// <see cref="IHybridSearchStore"/> must (same candidates, k, weights and tie-breaks).</summary>
+    private sealed class FusingStore(IIndexStore inner) : IIndexStore, IHybridSearchStore
+    {
+        public int HybridCalls { get; private set; }
+
+        public async Task<IReadOnlyList<HybridHit>> SearchHybridAsync(HybridQuery query, SearchFilter filter, int limit, CancellationToken cancellationToken)
+        {
+            HybridCalls++;
+            var dense = await inner.SearchDenseAsync(query.Vector, filter, query.Candidates, cancellationToken);
+            var lexical = await inner.SearchLexicalAsync(query.Text, filter, query.Candidates, cancellationToken);
+            var denseRanks = dense.Select((h, i) => (h.Chunk.Id, Rank: i + 1)).ToDictionary(p => p.Id, p => p.Rank);
+            var lexicalRanks = lexical.Select((h, i) => (h.Chunk.Id, Rank: i + 1)).ToDictionary(p => p.Id, p => p.Rank);
+            return ReciprocalRankFusion.Fuse([dense, lexical], query.RrfK, [query.DenseWeight, query.LexicalWeight])
+                .Take(limit)
+                .Select(h => new HybridHit(
+                    h.Chunk, h.Score,
+                    denseRanks.TryGetValue(h.Chunk.Id, out var d) ? d : null,
+                    lexicalRanks.TryGetValue(h.Chunk.Id, out var l) ? l : null))
+                .ToList();
+        }
+
+        public Task<IndexGeneration> InitializeAsync(IndexConfiguration configuration, CancellationToken cancellationToken) => inner.InitializeAsync(configuration, cancellationToken);
+
+        public Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.GetDocumentAsync(tenantId, documentId, cancellationToken);
+
+        public Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken) =>
+            inner.GetDocumentAsync(tenantId, documentId, principals, cancellationToken);
+
+        public Task<string?> GetDocumentTextAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.GetDocumentTextAsync(tenantId, documentId, cancellationToken);
+
+        public Task<string?> GetDocumentTextAsync(string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken) =>
+            inner.GetDocumentTextAsync(tenantId, documentId, principals, cancellationToken);
+
+        public Task<DocumentPage> ListDocumentsAsync(DocumentListQuery query, CancellationToken cancellationToken) => inner.ListDocumentsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyDictionary<string, DocumentFingerprint>> GetFingerprintsAsync(string tenantId, string source, CancellationToken cancellationToken) =>
+            inner.GetFingerprintsAsync(tenantId, source, cancellationToken);
+
+        public Task<UpsertResult> UpsertDocumentAsync(DocumentWrite write, CancellationToken cancellationToken) => inner.UpsertDocumentAsync(write, cancellationToken);
+
+        public Task<bool> DeleteDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.DeleteDocumentAsync(tenantId, documentId, cancellationToken);
+
+        public Task<IReadOnlyList<ScoredChunk>> SearchDenseAsync(ReadOnlyMemory<float> queryVector, SearchFilter filter, int limit, CancellationToken cancellationToken) =>
+            inner.SearchDenseAsync(queryVector, filter, limit, cancellationToken);
+
+        public Task<IReadOnlyList<ScoredChunk>> SearchLexicalAsync(string query, SearchFilter filter, int limit, CancellationToken cancellationToken) =>
+            inner.SearchLexicalAsync(query, filter, limit, cancellationToken);
+
+        public Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken) => inner.GetStatisticsAsync(tenantId, cancellationToken);
+
+        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
+    }
+}
