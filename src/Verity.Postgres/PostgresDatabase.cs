@@ -69,7 +69,12 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             await using var connection = await OpenAsync("open the database", cancellationToken).ConfigureAwait(false);
             if (!Options.MigrateOnStart)
             {
-                var version = await PostgresMigrator.CurrentVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+                var version = await RunAsync("read the schema version", () => PostgresMigrator.CurrentVersionAsync(connection, cancellationToken), cancellationToken).ConfigureAwait(false);
+                if (version > PostgresMigrator.LatestVersion)
+                {
+                    throw new InvalidOperationException(PostgresMigrator.NewerSchemaMessage(version));
+                }
+
                 if (version < PostgresMigrator.LatestVersion)
                 {
                     throw new InvalidOperationException(

@@ -69,8 +69,7 @@ internal static class PostgresMigrator
 
         if (applied.Count > 0 && applied.Max() > LatestVersion)
         {
-            throw new InvalidOperationException(
-                $"The database schema is at version {applied.Max()}, newer than this build of Verity knows ({LatestVersion}). Upgrade Verity.");
+            throw new InvalidOperationException(NewerSchemaMessage(applied.Max()));
         }
 
         var count = 0;
@@ -96,11 +95,21 @@ internal static class PostgresMigrator
     /// <summary>The highest applied migration, or 0 when the schema was never created.</summary>
     public static async Task<int> CurrentVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT CASE WHEN to_regclass('verity_schema_migrations') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM verity_schema_migrations) END",
-            connection);
+        // Two statements: PostgreSQL resolves every table a statement names before running it, whatever a CASE says.
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('verity_schema_migrations') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                return 0;
+            }
+        }
+
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM verity_schema_migrations", connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
+
+    internal static string NewerSchemaMessage(int version) =>
+        $"The database schema is at version {version}, newer than this build of Verity knows ({LatestVersion}). Upgrade Verity.";
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

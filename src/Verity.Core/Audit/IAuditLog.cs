@@ -1,8 +1,8 @@
 namespace Verity.Core.Audit;
 
 /// <summary>
-/// The append-only audit log. Records are never changed or removed through this port (the SQLite adapter also
-/// refuses it in the database). Every read is scoped to one tenant.
+/// The append-only audit log. Records are never changed or removed through this port (the SQLite and PostgreSQL
+/// adapters also refuse it in the database). Every read is scoped to one tenant.
 /// </summary>
 public interface IAuditLog
 {
