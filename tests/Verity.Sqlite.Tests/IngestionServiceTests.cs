@@ -381,6 +381,24 @@ public sealed class IngestionServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task IngestAsync_ControlCharactersInTitleAndMetadata_AreDroppedBeforeStoring()
+    {
+        var service = CreateService();
+        var input = TextInput("api-nul", "Harbour pilot schedule for the winter months.") with
+        {
+            Title = "Pilot\u0000 schedule\u0007",
+            Metadata = new Dictionary<string, string> { ["team\u0000"] = "ha\u0000rbour\u001F" },
+        };
+
+        await service.IngestAsync(input, Ct);
+
+        var stored = (await _store.GetDocumentAsync(Tenant, "api-nul", Ct))!;
+        Assert.Equal("Pilot schedule", stored.Title);
+        Assert.Equal("harbour", stored.Metadata["team"]);
+        Assert.DoesNotContain(stored.Metadata, pair => pair.Key.Any(char.IsControl) || pair.Value.Any(char.IsControl));
+    }
+
+    [Fact]
     public async Task IngestAsync_NoId_GeneratesAFreshId()
     {
         var service = CreateService();

@@ -168,7 +168,7 @@ public sealed class IngestionService
             throw new DocumentRejectedException("The document contains no text.");
         }
 
-        var title = (FirstNonEmpty(input.Title, parsed.Title, input.FallbackTitle) ?? "Untitled").Trim();
+        var title = WithoutControls(FirstNonEmpty(input.Title, parsed.Title, input.FallbackTitle) ?? "Untitled").Trim();
         var id = input.Id ?? "doc_" + Guid.CreateVersion7().ToString("N");
         var metadata = MergeMetadata(input, parsed.Properties, title, fingerprint);
         return new PreparedDocument(id, title, fullText, document, fingerprint.Hash, metadata, fingerprint.MediaType);
@@ -203,7 +203,7 @@ public sealed class IngestionService
         {
             if (!string.IsNullOrWhiteSpace(value))
             {
-                metadata[key] = value.Trim();
+                metadata[WithoutControls(key)] = WithoutControls(value).Trim();
             }
         }
 
@@ -221,12 +221,17 @@ public sealed class IngestionService
 
         foreach (var (key, value) in fingerprint.Metadata)
         {
-            metadata[key] = value;
+            metadata[WithoutControls(key)] = WithoutControls(value);
         }
 
         metadata[MetadataKeys.MediaType] = fingerprint.MediaType;
         return metadata;
     }
+
+    // File properties carry NULs and other control characters (a PDF title in UTF-16 often ends in one); they mean
+    // nothing, break display, and PostgreSQL text cannot hold a NUL at all.
+    private static string WithoutControls(string value) =>
+        value.Any(char.IsControl) ? string.Concat(value.Where(c => !char.IsControl(c))) : value;
 
     private async Task<IngestOutcome> WriteAsync(
         DocumentInput input, PreparedDocument prepared, IngestStatus status, CancellationToken cancellationToken)
