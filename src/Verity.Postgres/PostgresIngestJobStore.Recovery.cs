@@ -21,6 +21,23 @@ public sealed partial class PostgresIngestJobStore
             return owners;
         }, cancellationToken);
 
+    public Task<bool> ExtendLeaseAsync(long itemId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return _database.ExecuteAsync(DbScope.System, "extend the lease", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand("""
+                UPDATE ingest_job_items SET lease_until = @until
+                WHERE id = @id AND state = 'running' AND lease_owner = @owner AND lease_until > @now
+                """, connection);
+            command.Parameters.AddWithValue("until", leaseUntil.UtcDateTime);
+            command.Parameters.AddWithValue("id", itemId);
+            command.Parameters.AddWithValue("owner", owner);
+            command.Parameters.AddWithValue("now", _time.GetUtcNow().UtcDateTime);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
+
     public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);

@@ -36,6 +36,24 @@ public sealed partial class SqliteIngestJobStore
             return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }, cancellationToken);
 
+    public Task<bool> ExtendLeaseAsync(long itemId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return WriteAsync("extend the lease", async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE ingest_job_items SET lease_until = $until
+                WHERE id = $id AND state = 'running' AND lease_owner = $owner AND lease_until > $now
+                """;
+            command.Parameters.AddWithValue("$until", Sql.Timestamp(leaseUntil));
+            command.Parameters.AddWithValue("$id", itemId);
+            command.Parameters.AddWithValue("$owner", owner);
+            command.Parameters.AddWithValue("$now", Sql.Timestamp(_time.GetUtcNow()));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
+
     public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);

@@ -112,6 +112,42 @@ public abstract partial class IngestJobStoreConformanceTests
     }
 
     [Fact]
+    public async Task ExtendLeaseAsync_HolderBeatsInTime_KeepsTheItemFromOtherWorkersPastTheFirstLease()
+    {
+        var job = await Store.CreateJobAsync(NewJob(TenantA), [Item("slow")], null, Ct);
+        var leased = await Store.LeaseNextAsync(Worker, Lease, job.Id, Ct);
+        Time.Advance(Lease * 0.75);
+
+        Assert.True(await Store.ExtendLeaseAsync(leased!.Item.Id, Worker, Time.GetUtcNow() + Lease, Ct));
+        Assert.False(await Store.ExtendLeaseAsync(leased.Item.Id, "worker-2", Time.GetUtcNow() + Lease, Ct));
+        Time.Advance(Lease * 0.75);
+
+        Assert.Null(await Store.LeaseNextAsync("worker-2", Lease, job.Id, Ct));
+        Assert.Equal([Worker], await Store.ListLeaseOwnersAsync(Ct));
+        Time.Advance(Lease * 0.5);
+        var takenOver = await Store.LeaseNextAsync("worker-2", Lease, job.Id, Ct);
+        Assert.Equal(leased.Item.Id, takenOver!.Item.Id);
+        Assert.Equal(2, takenOver.Item.Attempts);
+    }
+
+    [Fact]
+    public async Task ExtendLeaseAsync_LeaseExpiredReleasedOrItemEnded_ReportsTheLeaseLost()
+    {
+        var job = await Store.CreateJobAsync(NewJob(TenantA), [Item("a"), Item("b"), Item("c")], null, Ct);
+        var expired = await Store.LeaseNextAsync(Worker, Lease, job.Id, Ct);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.False(await Store.ExtendLeaseAsync(expired!.Item.Id, Worker, Time.GetUtcNow() + Lease, Ct));
+
+        var released = await Store.LeaseNextAsync(Worker, Lease, job.Id, Ct);
+        await Store.ReleaseLeasesAsync(Worker, Ct);
+        Assert.False(await Store.ExtendLeaseAsync(released!.Item.Id, Worker, Time.GetUtcNow() + Lease, Ct));
+
+        var ended = await Store.LeaseNextAsync("worker-2", Lease, job.Id, Ct);
+        await Store.CompleteItemAsync(ended!.Item.Id, JobItemOutcome.Added, 1, 0, Ct);
+        Assert.False(await Store.ExtendLeaseAsync(ended.Item.Id, "worker-2", Time.GetUtcNow() + Lease, Ct));
+    }
+
+    [Fact]
     public async Task CompleteItemAsync_EveryOutcome_CountsEachAndFinishesTheJobSucceeded()
     {
         var job = await Store.CreateJobAsync(

@@ -55,6 +55,11 @@ public interface IIngestJobStore
     /// jobs and checkpoints are kept. Returns how many jobs were deleted.</summary>
     Task<int> PruneFinishedJobsAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken);
 
+    /// <summary>The heartbeat of a running item: moves its lease to <paramref name="leaseUntil"/> if
+    /// <paramref name="owner"/> still holds it unexpired. False when it does not (the item ended, its job was
+    /// cancelled, its lease was released or ran out and may be taken over): the owner must stop working on it.</summary>
+    Task<bool> ExtendLeaseAsync(long itemId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
     /// <summary>The workers that hold leases on running items now.</summary>
     Task<IReadOnlyList<string>> ListLeaseOwnersAsync(CancellationToken cancellationToken);
 

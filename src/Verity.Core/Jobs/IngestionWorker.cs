@@ -238,28 +238,99 @@ public sealed class IngestionWorker : IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
+        using var itemCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var heartbeat = new Heartbeat(this, item.Id, itemCancellation);
+        var heartbeatLoop = heartbeat.RunAsync();
         try
         {
-            var (outcome, chunks, bytesRead) = await RunItemAsync(leased, cancellationToken).ConfigureAwait(false);
+            var (outcome, chunks, bytesRead) = await RunItemAsync(leased, itemCancellation.Token).ConfigureAwait(false);
+            await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
             await _jobs.CompleteItemAsync(item.Id, outcome, chunks, bytesRead, CancellationToken.None).ConfigureAwait(false);
             Log.ItemDone(_logger, item.JobId, item.DocumentId, outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: the lease runs out (or the next start releases it) and the item runs again.
+            await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
             throw;
+        }
+        catch (OperationCanceledException) when (heartbeat.LeaseLost)
+        {
+            // Another worker may own the item now (or its job was cancelled): whatever this attempt did is left to
+            // the versioned, idempotent write, and the item's end is not this worker's to record.
+            await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
+            Log.LeaseLost(_logger, item.JobId, item.DocumentId);
         }
         catch (Exception e) when (e is DocumentRejectedException or InvalidRequestException)
         {
+            await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
             Log.ItemQuarantined(_logger, item.JobId, item.DocumentId, e.Message);
             await _jobs.QuarantineItemAsync(item.Id, e.Message, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
+            await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
             await FailAsync(item, e).ConfigureAwait(false);
         }
 
         return true;
+    }
+
+    /// <summary>Renews the lease of the running item until stopped; when the store says the lease is no longer this
+    /// worker's, cancels the item's work.</summary>
+    private sealed class Heartbeat(IngestionWorker worker, long itemId, CancellationTokenSource item) : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+
+        public bool LeaseLost { get; private set; }
+
+        public async Task RunAsync()
+        {
+            var interval = worker._options.HeartbeatInterval ?? worker._options.Lease / 3;
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(interval, worker._time, _stop.Token).ConfigureAwait(false);
+                    bool held;
+                    try
+                    {
+                        held = await worker._jobs.ExtendLeaseAsync(itemId, OwnerId, worker._time.GetUtcNow() + worker._options.Lease, _stop.Token)
+                            .ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (!_stop.IsCancellationRequested)
+                    {
+                        // The lease still has time left; the next beat tries again (and if the store stays down,
+                        // the lease runs out and another worker takes the item over, as after a crash).
+                        Log.QueueUnavailable(worker._logger, e);
+                        continue;
+                    }
+
+                    if (!held)
+                    {
+                        LeaseLost = true;
+                        await item.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        /// <summary>Stops the beats and waits for the last one; safe to call again.</summary>
+        public async Task StopAsync(Task loop)
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                await _stop.CancelAsync().ConfigureAwait(false);
+            }
+
+            await loop.ConfigureAwait(false);
+        }
     }
 
     private async Task FailAsync(JobItem item, Exception e)

@@ -19,8 +19,12 @@ public sealed class IngestionWorkerOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a worker holds an item; a worker that dies gives it up when this runs out. Must exceed the
-    /// longest an item can take (parse timeout plus embedding plus the write).</summary>
+    /// time a worker can go without reaching the job store (heartbeats renew it while an item runs).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How often a worker renews the lease of the item it is running (null: a third of <see cref="Lease"/>),
+    /// so a slow item keeps its lease while its worker lives, and a dead worker's lease still runs out.</summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
 
     /// <summary>How often an idle worker looks for due items (it is also woken when a job is enqueued).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

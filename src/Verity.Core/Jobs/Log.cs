@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(1107, LogLevel.Information, "Enqueued job {JobId} ({Kind}, {Items} items) for {Source}")]
     public static partial void JobEnqueued(ILogger logger, string jobId, string kind, int items, string source);
 
+    [LoggerMessage(1110, LogLevel.Warning, "Stopped item of job {JobId} for document {DocumentId}: its lease is no longer this worker's (released, expired or the job was cancelled)")]
+    public static partial void LeaseLost(ILogger logger, string jobId, string documentId);
+
     [LoggerMessage(1109, LogLevel.Information, "Deleted {Count} finished ingestion jobs past their retention")]
     public static partial void JobsPruned(ILogger logger, int count);
 

@@ -13,6 +13,7 @@ internal sealed class LeaseLedger
     private readonly ConcurrentQueue<Grant> _grants = new();
     private readonly ConcurrentQueue<End> _ends = new();
     private readonly ConcurrentDictionary<int, DateTimeOffset> _kills = new();
+    private readonly ConcurrentDictionary<(long ItemId, int Attempt), DateTimeOffset> _extended = new();
 
     public static DateTimeOffset Now => TimeProvider.System.GetUtcNow();
 
@@ -29,6 +30,10 @@ internal sealed class LeaseLedger
     public void Ending(int worker, long itemId, int attempt, string kind) => _ends.Enqueue(new End(itemId, attempt, worker, kind, Now));
 
     public void Killed(int worker) => _kills[worker] = Now;
+
+    /// <summary>A heartbeat moved the lease of the attempt to <paramref name="until"/>.</summary>
+    public void Extended(long itemId, int attempt, DateTimeOffset until) =>
+        _extended.AddOrUpdate((itemId, attempt), until, (_, known) => until > known ? until : known);
 
     /// <summary>Checks every pair of successive grants of an item and of successive items of a document.</summary>
     public Findings Analyse()
@@ -51,10 +56,11 @@ internal sealed class LeaseLedger
 
                 // Not ended: the only legal reason to hand the item out again is that the lease had run out.
                 takeovers++;
-                if (after.StoreNow < before.Until)
+                var heldUntil = _extended.TryGetValue((item, before.Attempt), out var extended) && extended > before.Until ? extended : before.Until;
+                if (after.StoreNow < heldUntil)
                 {
                     violations.Add($"item {item} attempt {after.Attempt} granted to worker {after.Worker} at {after.StoreNow:O} while " +
-                        $"worker {before.Worker} held attempt {before.Attempt} until {before.Until:O}");
+                        $"worker {before.Worker} held attempt {before.Attempt} until {heldUntil:O}");
                 }
 
                 if (!_kills.TryGetValue(before.Worker, out var killed) || killed > after.ReturnedAt)
@@ -111,6 +117,18 @@ internal sealed class RecordingJobStore(IIngestJobStore inner, LeaseLedger ledge
         }
 
         return leased;
+    }
+
+    public async Task<bool> ExtendLeaseAsync(long itemId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        Alive();
+        var held = await inner.ExtendLeaseAsync(itemId, owner, leaseUntil, cancellationToken);
+        if (held)
+        {
+            ledger.Extended(itemId, _attempts.GetValueOrDefault(itemId), leaseUntil);
+        }
+
+        return held;
     }
 
     public Task CompleteItemAsync(long itemId, JobItemOutcome outcome, int chunks, long bytesRead, CancellationToken cancellationToken)
