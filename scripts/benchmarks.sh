@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md on this machine and prints them, with the machine they ran on.
 #   bash scripts/benchmarks.sh           # everything (~30 min on 2 cores; the 1M-chunk scale run dominates)
-#   bash scripts/benchmarks.sh --quick   # skips the 1M-chunk size, runs the micro-benchmarks with a short job and
-#                                        # the mixed-corpus ingest once instead of three times
+#   bash scripts/benchmarks.sh --quick   # skips the 1M-chunk size, runs the micro-benchmarks with a short job,
+#                                        # the mixed-corpus ingest once instead of three times and 100 scale-out queries
 # Results go to artifacts/benchmarks/; the SciFact charts are also copied to docs/images/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,5 +66,12 @@ dotnet run -c Release --project bench/Verity.Benchmarks -- ingest --size-mb 80 -
 if [ $quick = 0 ]; then
   dotnet run -c Release --project bench/Verity.Benchmarks -- ingest --size-mb 80 --runs 1 --lanes 1 --out "$out/ingest" --cli none
 fi
+
+echo "== 7. Scale-out: 1, 2 and 4 verity worker processes on one PostgreSQL 15 (exact vectors), and search latency on PGlite"
+echo "   (pgvector HNSW; WebAssembly, not a performance reference) against SQLite at the same size"
+# Starts its own PostgreSQL 15 (apt package postgresql) and PGlite (tests/pglite, npm ci on first use), and stops them.
+queries=$([ $quick = 1 ] && echo 100 || echo 300)
+dotnet run -c Release --project bench/Verity.Benchmarks -- scale-out --size-mb 12 --workers 1,2,4 --lanes 1,2 --chunks 10000 \
+  --queries "$queries" --out "$out/scale-out" --cli src/Verity.Cli/bin/Release/net10.0/verity.dll
 
 echo "== done: figures above; reports in $out"

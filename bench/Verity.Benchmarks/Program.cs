@@ -2,13 +2,15 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Verity.Benchmarks.Ingest;
 using Verity.Benchmarks.Scale;
+using Verity.Benchmarks.ScaleOut;
 
 namespace Verity.Benchmarks;
 
 public static class Program
 {
     /// <summary><c>scale [options]</c> runs the scale benchmark, <c>ingest [options]</c> the mixed-corpus
-    /// ingestion benchmark; anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short</c>).</summary>
+    /// ingestion benchmark, <c>scale-out [options]</c> the PostgreSQL workers and PGlite
+    /// search benchmark; anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short</c>).</summary>
     public static int Main(string[] args)
     {
         if (args is ["scale", ..])
@@ -19,6 +21,11 @@ public static class Program
         if (args is ["ingest", ..])
         {
             return IngestBenchmark.Run(args[1..]);
+        }
+
+        if (args is ["scale-out", ..])
+        {
+            return ScaleOutBenchmark.Run(args[1..]);
         }
 
         // In-process: the default toolchain generates and builds a child project that rebuilds Verity.Core and

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -5,33 +6,58 @@ using Verity.Server.Infrastructure;
 
 namespace Verity.Cli;
 
-/// <summary>The services of the offline commands (ingest, search, ask): the same configuration keys and wiring as
-/// the server, without HTTP.</summary>
+/// <summary>The services of the offline commands (ingest, search, ask, worker): the same configuration keys and
+/// wiring as the server, without HTTP.</summary>
 internal static class CliHost
 {
-    public static async Task<ServiceProvider> StartAsync(string? dataDirectory, CancellationToken cancellationToken)
+    /// <summary>Starts the services on the store of <c>--data</c>/<c>--store</c> (else configuration).</summary>
+    public static Task<ServiceProvider> StartAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        StartAsync(parse.GetValue(CliOptions.Data), parse.GetValue(CliOptions.Store), cancellationToken);
+
+    public static async Task<ServiceProvider> StartAsync(string? dataDirectory, string? store, CancellationToken cancellationToken)
     {
-        var configuration = BuildConfiguration(dataDirectory);
+        var configuration = BuildConfiguration(dataDirectory, store);
         var services = new ServiceCollection();
-        // The commands report outcomes themselves (a failed file is in the summary); logs are for errors, and go to
-        // standard error so that --json output stays parseable.
+        AddLogging(services, configuration);
+        services.AddVerityServices(configuration);
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            await provider.InitializeIndexAsync(cancellationToken);
+            return provider;
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The commands report outcomes themselves (a failed file is in the summary); logs are for errors, and
+    /// go to standard error so that --json output stays parseable.</summary>
+    public static void AddLogging(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Error)
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddSimpleConsole(o => o.SingleLine = true));
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        services.AddVerityServices(configuration);
-        var provider = services.BuildServiceProvider();
-        await provider.InitializeIndexAsync(cancellationToken);
-        return provider;
     }
 
-    public static IConfiguration BuildConfiguration(string? dataDirectory)
+    public static IConfiguration ConfigurationFor(ParseResult parse) =>
+        BuildConfiguration(parse.GetValue(CliOptions.Data), parse.GetValue(CliOptions.Store));
+
+    public static IConfiguration BuildConfiguration(string? dataDirectory, string? store = null)
     {
         var overrides = new Dictionary<string, string?>();
         if (dataDirectory is not null)
         {
             overrides[DataDirectory.ConfigurationKey] = dataDirectory;
+        }
+
+        if (store is not null)
+        {
+            overrides[StoreSelection.ConfigurationKey] = store;
         }
 
         return new ConfigurationBuilder()

@@ -11,6 +11,14 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = "Where the index lives: sqlite:PATH (default: the data directory's verity.db), postgres:<connection string>, " +
+            "a bare connection string \"Host=...;Database=...\", or postgres (connection string from Verity__Postgres__ConnectionString). " +
+            "Default: $Verity__Store. Prefer the environment for passwords: command lines are visible to other users.",
+        Recursive = true,
+    };
+
     public static Option<string> Urls(string fallback) => new("--urls")
     {
         Description = "Addresses to listen on, separated by ';'.",

@@ -23,7 +23,7 @@ internal static class AskCommand
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
-            await using var services = await CliHost.StartAsync(parse.GetValue(CliOptions.Data), ct);
+            await using var services = await CliHost.StartAsync(parse, ct);
             var result = await services.GetRequiredService<ChatService>().AskAsync(
                 new ChatRequest
                 {

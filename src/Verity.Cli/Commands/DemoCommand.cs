@@ -30,7 +30,7 @@ internal static class DemoCommand
                 AnsiConsole.MarkupLine($"[grey]Reusing {Markup.Escape(data)}; unchanged documents are skipped.[/]");
             }
 
-            var app = ServeCommand.BuildApp(data, parse.GetValue(urls)!, anonymous: true);
+            var app = ServeCommand.BuildApp(data, parse.GetValue(urls)!, anonymous: true, parse.GetValue(CliOptions.Store));
             await app.StartAsync(ct);
 
             AnsiConsole.MarkupLine($"Ingesting the demo corpus into [bold]{Markup.Escape(data)}[/]");

@@ -38,7 +38,9 @@ internal static class EvalCommand
             var indexDirectory = Path.Combine(root, "eval", $"{data.Name}-{data.CorpusHash[..12]}");
             progress.Report($"{data.Name}: {data.TestQueries.Count} test queries; index in {indexDirectory}");
 
-            await using var services = await CliHost.StartAsync(indexDirectory, ct);
+            // The evaluation index is a cache of the dataset, always a SQLite file of its own, whatever --store says:
+            // a BEIR corpus has no place in a shared PostgreSQL index.
+            await using var services = await CliHost.StartAsync(indexDirectory, "sqlite:" + Path.Combine(indexDirectory, DataDirectory.DatabaseFileName), ct);
             var runner = new EvaluationRunner(
                 services.GetRequiredService<IIndexStore>(),
                 services.GetRequiredService<IngestionService>(),

@@ -47,7 +47,7 @@ internal static class IngestCommand
                 throw new Verity.Core.InvalidRequestException("Give either a folder or --url/--sitemap to crawl.", "path");
             }
 
-            await using var services = await CliHost.StartAsync(parse.GetValue(CliOptions.Data), ct);
+            await using var services = await CliHost.StartAsync(parse, ct);
             if (folder is null)
             {
                 using var http = WebCrawler.CreateHttpClient();

@@ -21,27 +21,53 @@ internal static class ServeCommand
         {
             Description = "Serve without authentication: every caller is an anonymous reader/editor of the default tenant and sees public documents only.",
         };
-        var command = new Command("serve", "Serve the HTTP API and the web page over the index in the data directory (requires Auth:SigningKey or Auth:Authority unless --anonymous).")
+        var role = new Option<string?>("--role")
         {
-            urls, anonymous,
+            Description = "all (default): HTTP and the ingestion worker in one process; api: HTTP only, jobs wait for workers; " +
+                "worker: no HTTP, runs queued jobs (as verity worker). Default: $Verity__Role, else all.",
+        };
+        role.AcceptOnlyFromAmong("all", "api", "worker");
+        var command = new Command("serve", "Serve the HTTP API and the web page over the index (requires Auth:SigningKey or Auth:Authority unless --anonymous).")
+        {
+            urls, anonymous, role,
         };
         command.SetAction((parse, ct) => CliRunner.RunAsync(async () =>
         {
-            var app = BuildApp(parse.GetValue(CliOptions.Data), parse.GetValue(urls)!, parse.GetValue(anonymous));
+            var chosen = parse.GetValue(role) is { } given
+                ? ServerRoles.Parse(given)
+                : ServerRoles.Resolve(CliHost.ConfigurationFor(parse));
+            if (chosen == ServerRole.Worker)
+            {
+                return await WorkerCommand.RunAsync(parse, ct);
+            }
+
+            var app = BuildApp(parse.GetValue(CliOptions.Data), parse.GetValue(urls)!, parse.GetValue(anonymous), parse.GetValue(CliOptions.Store), chosen);
             await app.StartAsync(ct);
-            Console.WriteLine($"Verity is serving {DataDirectory.Resolve(app.Configuration)} at {string.Join(", ", Addresses(app))}");
+            var store = app.Services.GetRequiredService<StoreLocation>();
+            Console.WriteLine($"Verity is serving {store} at {string.Join(", ", Addresses(app))} (role {chosen.ToString().ToLowerInvariant()})");
             await app.WaitForShutdownAsync(ct);
             return 0;
         }));
         return command;
     }
 
-    public static WebApplication BuildApp(string? dataDirectory, string urls, bool anonymous) =>
+    public static WebApplication BuildApp(
+        string? dataDirectory, string urls, bool anonymous, string? store = null, ServerRole? role = null) =>
         VerityServer.Build([], builder =>
         {
             if (dataDirectory is not null)
             {
                 builder.Configuration[DataDirectory.ConfigurationKey] = dataDirectory;
+            }
+
+            if (store is not null)
+            {
+                builder.Configuration[StoreSelection.ConfigurationKey] = store;
+            }
+
+            if (role is not null)
+            {
+                builder.Configuration[ServerRoles.ConfigurationKey] = role.Value.ToString().ToLowerInvariant();
             }
 
             if (anonymous)

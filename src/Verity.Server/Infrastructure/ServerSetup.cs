@@ -6,7 +6,6 @@ using Scalar.AspNetCore;
 using Verity.Core;
 using Verity.Server.Audit;
 using Verity.Server.Security;
-using Verity.Sqlite;
 
 namespace Verity.Server.Infrastructure;
 
@@ -21,15 +20,14 @@ public static class ServerSetup
         return options;
     }
 
-    /// <summary>The pipeline and the store, chosen and configured from <c>Verity:*</c>; shared by the server and
-    /// the CLI's offline commands.</summary>
+    /// <summary>The pipeline and the store, chosen and configured from <c>Verity:*</c> (the store from
+    /// <c>Verity:Store</c>, see <see cref="StoreSelection"/>); shared by the server and the CLI's offline commands.</summary>
     public static IServiceCollection AddVerityServices(this IServiceCollection services, IConfiguration configuration)
     {
         var coreOptions = new VerityCoreOptions();
         configuration.GetSection("Verity").Bind(coreOptions);
-        var dataDirectory = DataDirectory.Resolve(configuration);
         services.AddVerityCore(coreOptions);
-        services.AddVeritySqlite(new SqliteStoreOptions { Path = Path.Combine(dataDirectory, DataDirectory.DatabaseFileName) });
+        services.AddVerityStore(StoreSelection.Resolve(configuration), configuration);
         return services;
     }
 
@@ -48,11 +46,24 @@ public static class ServerSetup
 
         // Framework request logs stay at Warning: six lines per request at Information cost real throughput.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var role = ServerRoles.Resolve(configuration);
+        if (role == ServerRole.Worker)
+        {
+            throw new InvalidOperationException("The worker role serves no HTTP: run `verity worker` (or `verity serve --role worker`).");
+        }
+
         services.AddVerityServices(configuration);
         services.AddHostedService<IndexInitializer>();
-        services.AddHostedService<IngestionWorkerService>();
         services.AddOptions<SourcesOptions>().Bind(configuration.GetSection("Verity:Sources"));
-        services.AddHostedService<FolderSourcesService>();
+        services.AddHostedService(sp => new RoleNotice(
+            role, sp.GetRequiredService<StoreLocation>(), sp.GetRequiredService<IOptions<SourcesOptions>>(), sp.GetRequiredService<ILogger<RoleNotice>>()));
+        if (role == ServerRole.All)
+        {
+            // An API replica only queues: workers run the jobs, and the folders are synced where they are mounted.
+            services.AddHostedService<IngestionWorkerService>();
+            services.AddHostedService<FolderSourcesService>();
+        }
+
         services.AddVerityAuth(configuration);
         services.AddVerityAudit(configuration);
         services.AddVerityRateLimits(configuration);
