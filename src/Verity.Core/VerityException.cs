@@ -28,3 +28,10 @@ public sealed class StoreUnavailableException(string message, bool isTransient, 
 {
     public override bool IsTransient { get; } = isTransient;
 }
+
+/// <summary>The source a job item reads from cannot be reached from this process (e.g. a folder not mounted on this
+/// worker's machine); transient, so the item is retried (possibly by another worker) rather than taken as deleted.</summary>
+public sealed class SourceUnavailableException(string message) : VerityException(message)
+{
+    public override bool IsTransient => true;
+}

@@ -12,6 +12,9 @@ namespace Verity.Core.Connectors;
 /// </summary>
 public sealed class FolderConnector : ISourceConnector
 {
+    /// <summary>What a folder source's id starts with; the rest is the folder's full path.</summary>
+    public const string IdPrefix = "fs:";
+
     private readonly FolderConnectorOptions _options;
     private readonly ILogger _logger;
 
@@ -20,7 +23,7 @@ public sealed class FolderConnector : ISourceConnector
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         // "dir" and "dir/" are one folder, so they must be one source.
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        Id = "fs:" + Root;
+        Id = IdPrefix + Root;
         _options = options ?? new FolderConnectorOptions();
         _logger = logger ?? NullLogger<FolderConnector>.Instance;
         if (_options.ProgressInterval < 1)

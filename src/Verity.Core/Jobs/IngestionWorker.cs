@@ -394,7 +394,7 @@ public sealed class IngestionWorker : IDisposable
             return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0, 0);
         }
 
-        var content = leased.Content ?? await ReadLocatorAsync(item, cancellationToken).ConfigureAwait(false);
+        var content = leased.Content ?? await ReadLocatorAsync(item, leased.Source, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             // The file went away between the scan and now: the source no longer has the document.
@@ -414,7 +414,7 @@ public sealed class IngestionWorker : IDisposable
         };
     }
 
-    private async Task<ReadOnlyMemory<byte>?> ReadLocatorAsync(JobItem item, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>?> ReadLocatorAsync(JobItem item, string source, CancellationToken cancellationToken)
     {
         if (item.Locator is null)
         {
@@ -424,6 +424,15 @@ public sealed class IngestionWorker : IDisposable
         var file = new FileInfo(item.Locator);
         if (!file.Exists)
         {
+            // A file missing from a folder this process cannot see at all says nothing about the source: a worker on
+            // another machine without the mount must not delete the document.
+            if (source.StartsWith(Connectors.FolderConnector.IdPrefix, StringComparison.Ordinal)
+                && !Directory.Exists(source[Connectors.FolderConnector.IdPrefix.Length..]))
+            {
+                throw new SourceUnavailableException(
+                    $"The source folder {source[Connectors.FolderConnector.IdPrefix.Length..]} is not visible to this worker; every worker must see it at the same path.");
+            }
+
             return null;
         }
 

@@ -132,4 +132,33 @@ public sealed class IngestionWorkerRemovalTests
         Assert.Equal((0, 0, 1), (next.Added, next.Removed, next.Unchanged));
         Assert.Equal(0, (await h.GetJobAsync(next.JobId!)).Counts.Total);
     }
+
+    [Fact]
+    public async Task DrainAsync_SourceFolderNotVisibleToTheWorker_RetriesAndQuarantinesWithoutDeleting()
+    {
+        var options = JobHarness.FastOptions();
+        options.MaxAttempts = 2;
+        using var h = await JobHarness.CreateAsync(options);
+        var root = h.Temp.Combine("mounted");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "policy.md"), "# Policy\n\nVisitors sign in at the front desk.\n");
+        var connector = new FolderConnector(root);
+        Assert.Equal(1, (await h.Orchestration.SyncAsync(connector, JobHarness.Tenant, null, Ct)).Added);
+        File.WriteAllText(Path.Combine(root, "policy.md"), "# Policy\n\nVisitors sign in at the front desk and wear a badge.\n");
+        var (job, _) = await h.Orchestration.EnqueueScanAsync(connector, JobHarness.Tenant, null, null, Ct);
+
+        // The worker that runs the item is on a machine where the folder is not mounted.
+        Directory.Move(root, root + "-unmounted");
+        Assert.True(await h.Worker.ProcessNextAsync(job.Id, Ct));
+        var retrying = (await h.ItemsByDocumentAsync(job.Id))["policy.md"];
+        Assert.Equal((JobItemState.Pending, 1), (retrying.State, retrying.Attempts));
+        h.Clock.Advance(options.RetryMaxDelay);
+        Assert.True(await h.Worker.ProcessNextAsync(job.Id, Ct));
+
+        var item = (await h.ItemsByDocumentAsync(job.Id))["policy.md"];
+        Assert.Equal((JobItemState.Quarantined, 2), (item.State, item.Attempts));
+        Assert.Contains("not visible to this worker", item.Error, StringComparison.Ordinal);
+        Assert.Equal(IngestJobState.CompletedWithErrors, (await h.GetJobAsync(job.Id)).State);
+        Assert.Equal(["policy.md"], (await h.DocumentsAsync()).Select(d => d.Id));
+    }
 }
