@@ -9,4 +9,7 @@ internal static partial class Log
 
     [LoggerMessage(2131, LogLevel.Information, "Took over job item {ItemId} (attempt {Attempt}): the lease of {PreviousOwner} ran out")]
     public static partial void LeaseTakenOver(ILogger logger, long itemId, int attempt, string previousOwner);
+
+    [LoggerMessage(2132, LogLevel.Warning, "Lost the job notification channel; workers poll until it is back")]
+    public static partial void ListenFailed(ILogger logger, Exception exception);
 }

@@ -12,7 +12,7 @@ namespace Verity.Postgres;
 /// worker whose lease was taken over changes nothing and a job counts each item's end exactly once.
 /// "Now" is read from the <see cref="TimeProvider"/>, not from the database clock.
 /// </summary>
-public sealed partial class PostgresIngestJobStore : IIngestJobStore
+public sealed partial class PostgresIngestJobStore : IIngestJobStore, IJobQueueSignal
 {
     private const int MaxLimit = 10_000;
 
@@ -78,6 +78,13 @@ public sealed partial class PostgresIngestJobStore : IIngestJobStore
             foreach (var batch in batches)
             {
                 await batch.InsertAsync(connection, id, job.TenantId, now, ct).ConfigureAwait(false);
+            }
+
+            if (items.Count > 0)
+            {
+                // Delivered at commit, to every listening worker of every process (see ListenAsync).
+                await using var notify = new NpgsqlCommand($"SELECT pg_notify('{JobChannel}', '')", connection);
+                await notify.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
             if (checkpoint is not null)

@@ -93,7 +93,19 @@ public sealed class IngestionWorker : IDisposable
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(Enumerable.Range(0, _options.Concurrency)
             .Select(_ => LaneAsync(null, untilIdle: false, cancellationToken))
-            .Append(PruneLoopAsync(cancellationToken)));
+            .Append(PruneLoopAsync(cancellationToken))
+            .Append(_jobs is IJobQueueSignal signal ? ListenAsync(signal, cancellationToken) : Task.CompletedTask));
+
+    private async Task ListenAsync(IJobQueueSignal signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await signal.ListenAsync(Notify, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>Deletes finished jobs older than <see cref="IngestionWorkerOptions.RetainFinishedJobs"/>.</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken) =>
