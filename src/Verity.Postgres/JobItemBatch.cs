@@ -35,7 +35,7 @@ internal sealed class JobItemBatch
     {
         foreach (var item in items)
         {
-            _ = JobRows.Text(item.Action);
+            _ = JobVocabulary.Text(item.Action);
         }
 
         var batches = new List<JobItemBatch>();
@@ -70,7 +70,7 @@ internal sealed class JobItemBatch
         {
             var item = _items[_first + i];
             documents[i] = item.DocumentId;
-            actions[i] = JobRows.Text(item.Action);
+            actions[i] = JobVocabulary.Text(item.Action);
             locators[i] = item.Locator;
             descriptors[i] = item.Descriptor;
             bytes[i] = item.Content?.Length ?? 0;

@@ -3,16 +3,16 @@ using Verity.Core.Jobs;
 
 namespace Verity.Postgres;
 
-/// <summary>The text the job tables store for each state, action and outcome, and the readers of their rows.</summary>
+/// <summary>The columns of the job tables and the readers of their rows (the stored names come from
+/// <see cref="JobVocabulary"/>).</summary>
 internal static class JobRows
 {
-    public const string Cancelled = "cancelled";
-
     /// <summary>The states of an item that has not ended: what the queue indexes cover.</summary>
     public const string Queued = "('pending', 'running')";
 
     /// <summary>A job's columns (alias <c>j</c>). Retrying is counted, not stored: the job's pending items that
-    /// already ran once, which is exactly the items waiting for another attempt.</summary>
+    /// already ran once, which is exactly the items waiting for another attempt. (The redundant <c>IN</c> lets the
+    /// planner use the partial queue index, whose predicate it must see spelled out.)</summary>
     public const string JobColumns = $"""
         j.id, j.tenant_id, j.kind, j.source, j.created_by, j.state, j.total, j.done, j.added, j.updated, j.unchanged,
         j.stale, j.removed, j.quarantined,
@@ -29,34 +29,6 @@ internal static class JobRows
         $"{alias}.descriptor, {alias}.state, {alias}.outcome, {alias}.attempts, {alias}.error, {alias}.next_attempt_at, " +
         $"{alias}.bytes, {alias}.updated_at";
 
-    public static string Text(JobItemAction action) => action switch
-    {
-        JobItemAction.Upsert => "upsert",
-        JobItemAction.Delete => "delete",
-        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
-    };
-
-    public static string Text(JobItemState state) => state switch
-    {
-        JobItemState.Pending => "pending",
-        JobItemState.Running => "running",
-        JobItemState.Succeeded => "succeeded",
-        JobItemState.Quarantined => "quarantined",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
-    };
-
-    /// <summary>The outcome's value in <c>ingest_job_items.outcome</c>, which is also the name of its counter
-    /// column in <c>ingest_jobs</c>.</summary>
-    public static string Text(JobItemOutcome outcome) => outcome switch
-    {
-        JobItemOutcome.Added => "added",
-        JobItemOutcome.Updated => "updated",
-        JobItemOutcome.Unchanged => "unchanged",
-        JobItemOutcome.Stale => "stale",
-        JobItemOutcome.Removed => "removed",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
-
     public static IngestJob ReadJob(NpgsqlDataReader reader) => new()
     {
         Id = reader.GetString(0),
@@ -64,14 +36,7 @@ internal static class JobRows
         Kind = reader.GetString(2),
         Source = reader.GetString(3),
         CreatedBy = reader.IsDBNull(4) ? null : reader.GetString(4),
-        State = reader.GetString(5) switch
-        {
-            "queued" => IngestJobState.Queued,
-            "running" => IngestJobState.Running,
-            "succeeded" => IngestJobState.Succeeded,
-            "completed_with_errors" => IngestJobState.CompletedWithErrors,
-            _ => IngestJobState.Cancelled,
-        },
+        State = JobVocabulary.JobState(reader.GetString(5)),
         Counts = new JobCounts
         {
             Total = reader.GetInt32(6),
@@ -98,25 +63,11 @@ internal static class JobRows
         JobId = reader.GetString(first + 1),
         TenantId = reader.GetString(first + 2),
         DocumentId = reader.GetString(first + 3),
-        Action = reader.GetString(first + 4) == "delete" ? JobItemAction.Delete : JobItemAction.Upsert,
+        Action = JobVocabulary.Action(reader.GetString(first + 4)),
         Locator = reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5),
         Descriptor = reader.GetString(first + 6),
-        // A cancelled item ended without running; the model's nearest state is quarantined (its error says why).
-        State = reader.GetString(first + 7) switch
-        {
-            "pending" => JobItemState.Pending,
-            "running" => JobItemState.Running,
-            "succeeded" => JobItemState.Succeeded,
-            _ => JobItemState.Quarantined,
-        },
-        Outcome = reader.IsDBNull(first + 8) ? null : reader.GetString(first + 8) switch
-        {
-            "added" => JobItemOutcome.Added,
-            "updated" => JobItemOutcome.Updated,
-            "unchanged" => JobItemOutcome.Unchanged,
-            "stale" => JobItemOutcome.Stale,
-            _ => JobItemOutcome.Removed,
-        },
+        State = JobVocabulary.ItemState(reader.GetString(first + 7)),
+        Outcome = reader.IsDBNull(first + 8) ? null : JobVocabulary.Outcome(reader.GetString(first + 8)),
         Attempts = reader.GetInt32(first + 9),
         Error = reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10),
         NextAttemptAt = OptionalTime(reader, first + 11),

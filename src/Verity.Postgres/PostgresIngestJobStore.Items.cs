@@ -30,7 +30,7 @@ public sealed partial class PostgresIngestJobStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(chunks);
         ArgumentOutOfRangeException.ThrowIfNegative(bytesRead);
-        var text = JobRows.Text(outcome);
+        var text = JobVocabulary.Text(outcome);
         return EndItemAsync(
             "complete the job item", "completion", EndAndCountSql(text), itemId, "succeeded", text, error: null, chunks, bytesRead, cancellationToken);
     }
@@ -45,7 +45,7 @@ public sealed partial class PostgresIngestJobStore
     // Ends a running item (its content goes: the row stays, the bytes do not) and counts it in its job; the end that
     // counts the job's last item finishes the job. Returns whether a cancelled job still needs its finish check (its
     // cancelled items are not counted, so the counters cannot tell). The counter column is a constant or
-    // JobRows.Text(outcome), never input.
+    // JobVocabulary.Text(outcome), never input.
     private static string EndAndCountSql(string counter) => $"""
         WITH ended AS (
             UPDATE ingest_job_items SET state = @state, outcome = @outcome, error = @error, content = NULL,
@@ -58,12 +58,12 @@ public sealed partial class PostgresIngestJobStore
             started_at = coalesce(j.started_at, @now),
             finished_at = CASE WHEN j.done + 1 = j.total THEN @now ELSE j.finished_at END,
             state = CASE
-                WHEN j.state = '{JobRows.Cancelled}' THEN j.state
+                WHEN j.state = '{JobVocabulary.Cancelled}' THEN j.state
                 WHEN j.done + 1 < j.total THEN 'running'
                 WHEN j.quarantined > 0 OR @state = 'quarantined' THEN 'completed_with_errors'
                 ELSE 'succeeded' END
         FROM ended WHERE j.id = ended.job_id
-        RETURNING j.id, j.state = '{JobRows.Cancelled}' AND j.finished_at IS NULL
+        RETURNING j.id, j.state = '{JobVocabulary.Cancelled}' AND j.finished_at IS NULL
         """;
 
     private async Task EndItemAsync(
@@ -140,7 +140,7 @@ public sealed partial class PostgresIngestJobStore
                 }
 
                 job = reader.GetString(0);
-                if (reader.GetString(1) != JobRows.Cancelled)
+                if (reader.GetString(1) != JobVocabulary.Cancelled)
                 {
                     return true;
                 }
@@ -149,7 +149,7 @@ public sealed partial class PostgresIngestJobStore
             // The item of a job cancelled while it ran does not run again: it ends as cancelled instead, uncounted (a
             // cancellation leaves running items alone, and passes over one that a retry holds).
             await using (var end = new NpgsqlCommand($"""
-                UPDATE ingest_job_items SET state = '{JobRows.Cancelled}', error = '{JobRows.Cancelled}', next_attempt_at = NULL,
+                UPDATE ingest_job_items SET state = '{JobVocabulary.Cancelled}', error = '{JobVocabulary.Cancelled}', next_attempt_at = NULL,
                     content = NULL, updated_at = @now
                 WHERE id = @id
                 """, connection))
@@ -176,7 +176,7 @@ public sealed partial class PostgresIngestJobStore
         {
             var now = _time.GetUtcNow().UtcDateTime;
             await using (var cancel = new NpgsqlCommand($"""
-                UPDATE ingest_jobs SET state = '{JobRows.Cancelled}'
+                UPDATE ingest_jobs SET state = '{JobVocabulary.Cancelled}'
                 WHERE tenant_id = @tenant AND id = @job AND state IN ('queued', 'running')
                 """, connection))
             {
@@ -193,7 +193,7 @@ public sealed partial class PostgresIngestJobStore
             // ends like the running ones), or a retry putting it back (which then sees the job cancelled and ends it).
             int count;
             await using (var items = new NpgsqlCommand($"""
-                UPDATE ingest_job_items SET state = '{JobRows.Cancelled}', error = '{JobRows.Cancelled}', next_attempt_at = NULL,
+                UPDATE ingest_job_items SET state = '{JobVocabulary.Cancelled}', error = '{JobVocabulary.Cancelled}', next_attempt_at = NULL,
                     content = NULL, updated_at = @now
                 WHERE id IN (SELECT id FROM ingest_job_items
                     WHERE job_id = @job AND tenant_id = @tenant AND state = 'pending' FOR UPDATE SKIP LOCKED)

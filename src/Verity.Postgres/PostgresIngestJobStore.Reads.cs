@@ -70,8 +70,8 @@ public sealed partial class PostgresIngestJobStore
         var filter = state switch
         {
             null => "",
-            JobItemState.Quarantined => $" AND i.state IN ('quarantined', '{JobRows.Cancelled}')",
-            { } wanted => $" AND i.state = '{JobRows.Text(wanted)}'",
+            JobItemState.Quarantined => $" AND i.state IN ('quarantined', '{JobVocabulary.Cancelled}')",
+            { } wanted => $" AND i.state = '{JobVocabulary.Text(wanted)}'",
         };
         return _database.ExecuteAsync<IReadOnlyList<JobItem>>(DbScope.Tenant(tenantId), "list the job's items", async (connection, ct) =>
         {

@@ -100,7 +100,7 @@ public sealed partial class SqliteIngestJobStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(chunks);
         ArgumentOutOfRangeException.ThrowIfNegative(bytesRead);
-        var counter = JobRows.Text(outcome);
+        var counter = JobVocabulary.Text(outcome);
         return WriteAsync("complete the job item", async connection =>
         {
             var now = Sql.Timestamp(_time.GetUtcNow());
@@ -113,7 +113,7 @@ public sealed partial class SqliteIngestJobStore
 
             await using (var count = connection.CreateCommand())
             {
-                // The column name comes from JobRows.Text(outcome), never from input.
+                // The column name comes from JobVocabulary.Text(outcome), never from input.
                 count.CommandText = $"""
                     UPDATE ingest_jobs SET done = done + 1, {counter} = {counter} + 1, chunks = chunks + $chunks, bytes = bytes + $bytes
                     WHERE id = $job
@@ -141,7 +141,7 @@ public sealed partial class SqliteIngestJobStore
                 UPDATE ingest_job_items SET state = 'pending', error = $error, next_attempt_at = $next,
                     lease_owner = NULL, lease_until = NULL, updated_at = $now
                 WHERE id = $id AND state = 'running'
-                  AND (SELECT state FROM ingest_jobs j WHERE j.id = job_id) <> '{JobRows.Cancelled}'
+                  AND (SELECT state FROM ingest_jobs j WHERE j.id = job_id) <> '{JobVocabulary.Cancelled}'
                 RETURNING job_id
                 """;
             retry.Parameters.AddWithValue("$error", error);
@@ -157,7 +157,7 @@ public sealed partial class SqliteIngestJobStore
                 return true;
             }
 
-            if (await EndItemAsync(connection, itemId, JobRows.Cancelled, outcome: null, JobRows.Cancelled, now, cancellationToken).ConfigureAwait(false)
+            if (await EndItemAsync(connection, itemId, JobVocabulary.Cancelled, outcome: null, JobVocabulary.Cancelled, now, cancellationToken).ConfigureAwait(false)
                 is { } cancelled)
             {
                 await FinishIfDoneAsync(connection, cancelled.Job, now, cancellationToken).ConfigureAwait(false);
@@ -200,7 +200,7 @@ public sealed partial class SqliteIngestJobStore
             var now = Sql.Timestamp(_time.GetUtcNow());
             await using var cancel = connection.CreateCommand();
             cancel.CommandText = $"""
-                UPDATE ingest_jobs SET state = '{JobRows.Cancelled}'
+                UPDATE ingest_jobs SET state = '{JobVocabulary.Cancelled}'
                 WHERE tenant_id = $tenant AND id = $job AND state IN ('queued', 'running')
                 """;
             cancel.Parameters.AddWithValue("$tenant", tenantId);
@@ -212,7 +212,7 @@ public sealed partial class SqliteIngestJobStore
 
             // Pending items (waiting for their first attempt or for a retry) will not run; running ones finish.
             cancel.CommandText = $"""
-                UPDATE ingest_job_items SET state = '{JobRows.Cancelled}', error = '{JobRows.Cancelled}', next_attempt_at = NULL,
+                UPDATE ingest_job_items SET state = '{JobVocabulary.Cancelled}', error = '{JobVocabulary.Cancelled}', next_attempt_at = NULL,
                     content = NULL, updated_at = $now
                 WHERE job_id = $job AND state = 'pending';
                 """;
@@ -254,7 +254,7 @@ public sealed partial class SqliteIngestJobStore
         await using var finish = connection.CreateCommand();
         finish.CommandText = $"""
             UPDATE ingest_jobs SET finished_at = $now, state = CASE
-                WHEN state = '{JobRows.Cancelled}' THEN state
+                WHEN state = '{JobVocabulary.Cancelled}' THEN state
                 WHEN quarantined > 0 THEN 'completed_with_errors'
                 ELSE 'succeeded' END
             WHERE id = $job AND finished_at IS NULL

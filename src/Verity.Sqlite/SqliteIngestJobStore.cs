@@ -60,7 +60,7 @@ public sealed partial class SqliteIngestJobStore : IIngestJobStore, IDisposable
                 insert.Parameters.AddWithValue("$kind", job.Kind);
                 insert.Parameters.AddWithValue("$source", job.Source);
                 insert.Parameters.AddWithValue("$createdBy", Sql.Nullable(job.CreatedBy));
-                insert.Parameters.AddWithValue("$state", JobRows.Text(items.Count == 0 ? IngestJobState.Succeeded : IngestJobState.Queued));
+                insert.Parameters.AddWithValue("$state", JobVocabulary.Text(items.Count == 0 ? IngestJobState.Succeeded : IngestJobState.Queued));
                 insert.Parameters.AddWithValue("$total", items.Count);
                 insert.Parameters.AddWithValue("$now", Sql.Timestamp(now));
                 insert.Parameters.AddWithValue("$ended", items.Count == 0 ? Sql.Timestamp(now) : DBNull.Value);
@@ -153,7 +153,7 @@ public sealed partial class SqliteIngestJobStore : IIngestJobStore, IDisposable
             var filter = state switch
             {
                 null => "",
-                JobItemState.Quarantined => $" AND i.state IN ('quarantined', '{JobRows.Cancelled}')",
+                JobItemState.Quarantined => $" AND i.state IN ('quarantined', '{JobVocabulary.Cancelled}')",
                 _ => " AND i.state = $state",
             };
             command.CommandText = $"""
@@ -167,7 +167,7 @@ public sealed partial class SqliteIngestJobStore : IIngestJobStore, IDisposable
             command.Parameters.AddWithValue("$limit", limit);
             if (state is { } wanted and not JobItemState.Quarantined)
             {
-                command.Parameters.AddWithValue("$state", JobRows.Text(wanted));
+                command.Parameters.AddWithValue("$state", JobVocabulary.Text(wanted));
             }
 
             return await ReadItemsAsync(command, cancellationToken).ConfigureAwait(false);
@@ -253,7 +253,7 @@ public sealed partial class SqliteIngestJobStore : IIngestJobStore, IDisposable
             var item = items[i];
             seq.Value = i;
             document.Value = item.DocumentId;
-            action.Value = JobRows.Text(item.Action);
+            action.Value = JobVocabulary.Text(item.Action);
             locator.Value = Sql.Nullable(item.Locator);
             descriptor.Value = item.Descriptor;
             bytes.Value = item.Content?.Length ?? 0;
