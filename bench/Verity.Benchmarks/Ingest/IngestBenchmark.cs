@@ -12,39 +12,7 @@ namespace Verity.Benchmarks.Ingest;
 /// </summary>
 internal static class IngestBenchmark
 {
-    public static int Run(string[] args)
-    {
-        IngestOptions options;
-        try
-        {
-            options = IngestOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(IngestOptions.Usage);
-            return 2;
-        }
-
-        using var cancellation = new CancellationTokenSource();
-        // Ctrl+C stops the run but still lets the finally blocks delete the temporary indexes.
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-
-        try
-        {
-            RunAsync(options, cancellation.Token).GetAwaiter().GetResult();
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("cancelled");
-            return 130;
-        }
-    }
+    public static int Run(string[] args) => BenchmarkCommand.Run(() => IngestOptions.Parse(args), IngestOptions.Usage, RunAsync);
 
     private static async Task RunAsync(IngestOptions options, CancellationToken cancellationToken)
     {

@@ -29,39 +29,7 @@ internal static class ScaleBenchmark
     ];
     private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(3);
 
-    public static int Run(string[] args)
-    {
-        ScaleOptions options;
-        try
-        {
-            options = ScaleOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(ScaleOptions.Usage);
-            return 2;
-        }
-
-        using var cancellation = new CancellationTokenSource();
-        // Ctrl+C stops the run but still lets the finally blocks delete the temporary indexes.
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-
-        try
-        {
-            RunAsync(options, cancellation.Token).GetAwaiter().GetResult();
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("cancelled");
-            return 130;
-        }
-    }
+    public static int Run(string[] args) => BenchmarkCommand.Run(() => ScaleOptions.Parse(args), ScaleOptions.Usage, RunAsync);
 
     private static async Task RunAsync(ScaleOptions options, CancellationToken cancellationToken)
     {

@@ -12,43 +12,14 @@ namespace Verity.Benchmarks.ScaleOut;
 /// </summary>
 internal static class ScaleOutBenchmark
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => BenchmarkCommand.Run(() => ParseWithCli(args), ScaleOutOptions.Usage, RunAsync);
+
+    private static ScaleOutOptions ParseWithCli(string[] args)
     {
-        ScaleOutOptions options;
-        try
-        {
-            options = ScaleOutOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(ScaleOutOptions.Usage);
-            return 2;
-        }
-
-        if (!File.Exists(options.CliPath))
-        {
-            Console.Error.WriteLine($"{options.CliPath} is missing: build src/Verity.Cli in Release first (or pass --cli).");
-            return 2;
-        }
-
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-
-        try
-        {
-            RunAsync(options, cancellation.Token).GetAwaiter().GetResult();
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("cancelled");
-            return 130;
-        }
+        var options = ScaleOutOptions.Parse(args);
+        return File.Exists(options.CliPath)
+            ? options
+            : throw new ArgumentException($"{options.CliPath} is missing: build src/Verity.Cli in Release first (or pass --cli).");
     }
 
     private static async Task RunAsync(ScaleOutOptions options, CancellationToken cancellationToken)
