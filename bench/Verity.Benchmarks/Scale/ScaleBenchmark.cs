@@ -219,53 +219,6 @@ internal static class ScaleBenchmark
         }
     }
 
-    /// <summary>Samples the process working set in the background; the OS keeps only a process-lifetime peak, and
-    /// the peak of each phase is what tells where memory goes.</summary>
-    private sealed class PeakWorkingSet : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Thread _thread;
-        private long _peak = Environment.WorkingSet;
-
-        public PeakWorkingSet()
-        {
-            _thread = new Thread(() =>
-            {
-                while (!_stop.Token.WaitHandle.WaitOne(25))
-                {
-                    Sample();
-                }
-            })
-            { IsBackground = true, Name = "peak working set" };
-            _thread.Start();
-        }
-
-        public long Peak
-        {
-            get
-            {
-                Sample();
-                return Interlocked.Read(ref _peak);
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _thread.Join();
-            _stop.Dispose();
-        }
-
-        private void Sample()
-        {
-            var current = Environment.WorkingSet;
-            long seen;
-            while (current > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, current, seen) != seen)
-            {
-            }
-        }
-    }
-
     private readonly record struct MemorySnapshot(long GcHeapBytes, long WorkingSetBytes)
     {
         public static MemorySnapshot AfterFullCollection()

@@ -1,4 +1,4 @@
-namespace Verity.Benchmarks.Ingest;
+namespace Verity.Benchmarks;
 
 /// <summary>Samples this process's working set every 20 ms while it lives: the OS keeps only a process-lifetime
 /// peak, and each run's own peak is what is wanted.</summary>
