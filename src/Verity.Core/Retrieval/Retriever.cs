@@ -32,35 +32,47 @@ public sealed class Retriever(
             Principals = request.Principals,
         };
         var candidates = Math.Max(topK, options.CandidatesPerRetriever);
-        if (request.Mode == SearchMode.Hybrid && store is IHybridSearchStore hybridStore)
-        {
-            // The store fuses in its own query (one round trip); same fusion, same order as below.
-            var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var hybrid = await hybridStore.SearchHybridAsync(
-                new HybridQuery(embedding.Vector, query, candidates, options.RrfK, options.DenseWeight, options.LexicalWeight),
-                filter, topK, cancellationToken).ConfigureAwait(false);
-            var terms = Terms.ContentTerms(query).ToHashSet(StringComparer.Ordinal);
-            var fused = hybrid.Take(topK).Select(hit => new SearchResult(
-                    hit.Chunk,
-                    hit.Score,
-                    request.IncludeExcerpts ? ExcerptBuilder.Build(hit.Chunk.Text, terms) : "",
-                    hit.DenseRank,
-                    hit.LexicalRank))
-                .ToList();
-            return new SearchResponse(query, request.Mode, fused, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        var ranked = request.Mode == SearchMode.Hybrid && store is IHybridSearchStore hybridStore
+            ? await SearchFusedByStoreAsync(hybridStore, query, filter, candidates, topK, cancellationToken).ConfigureAwait(false)
+            : await SearchAndFuseAsync(request.Mode, query, filter, candidates, cancellationToken).ConfigureAwait(false);
 
-        var dense = request.Mode is SearchMode.Dense or SearchMode.Hybrid
+        var stems = Terms.ContentTerms(query).ToHashSet(StringComparer.Ordinal);
+        var results = ranked.Take(topK).Select(hit => new SearchResult(
+                hit.Chunk,
+                hit.Score,
+                request.IncludeExcerpts ? ExcerptBuilder.Build(hit.Chunk.Text, stems) : "",
+                hit.DenseRank,
+                hit.LexicalRank))
+            .ToList();
+
+        return new SearchResponse(query, request.Mode, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>The store fuses in its own query (one round trip): the same fusion, the same order as
+    /// <see cref="SearchAndFuseAsync"/>.</summary>
+    private async Task<IReadOnlyList<HybridHit>> SearchFusedByStoreAsync(
+        IHybridSearchStore hybridStore, string query, SearchFilter filter, int candidates, int topK, CancellationToken cancellationToken)
+    {
+        var embedding = await embedder.GenerateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await hybridStore.SearchHybridAsync(
+            new HybridQuery(embedding.Vector, query, candidates, options.RrfK, options.DenseWeight, options.LexicalWeight),
+            filter, topK, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<HybridHit>> SearchAndFuseAsync(
+        SearchMode mode, string query, SearchFilter filter, int candidates, CancellationToken cancellationToken)
+    {
+        var dense = mode is SearchMode.Dense or SearchMode.Hybrid
             ? SearchDenseAsync(query, filter, candidates, cancellationToken)
             : Task.FromResult<IReadOnlyList<ScoredChunk>>([]);
-        var lexical = request.Mode is SearchMode.Lexical or SearchMode.Hybrid
+        var lexical = mode is SearchMode.Lexical or SearchMode.Hybrid
             ? store.SearchLexicalAsync(query, filter, candidates, cancellationToken)
             : Task.FromResult<IReadOnlyList<ScoredChunk>>([]);
         await Task.WhenAll(dense, lexical).ConfigureAwait(false);
 
         var denseHits = await dense.ConfigureAwait(false);
         var lexicalHits = await lexical.ConfigureAwait(false);
-        var ranked = request.Mode switch
+        var ranked = mode switch
         {
             SearchMode.Dense => denseHits,
             SearchMode.Lexical => RankScores(lexicalHits),
@@ -69,16 +81,12 @@ public sealed class Retriever(
 
         var denseRanks = RankMap(denseHits);
         var lexicalRanks = RankMap(lexicalHits);
-        var stems = Terms.ContentTerms(query).ToHashSet(StringComparer.Ordinal);
-        var results = ranked.Take(topK).Select(hit => new SearchResult(
+        return ranked.Select(hit => new HybridHit(
                 hit.Chunk,
                 hit.Score,
-                request.IncludeExcerpts ? ExcerptBuilder.Build(hit.Chunk.Text, stems) : "",
                 denseRanks.TryGetValue(hit.Chunk.Id, out var d) ? d : null,
                 lexicalRanks.TryGetValue(hit.Chunk.Id, out var l) ? l : null))
             .ToList();
-
-        return new SearchResponse(query, request.Mode, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private async Task<IReadOnlyList<ScoredChunk>> SearchDenseAsync(
