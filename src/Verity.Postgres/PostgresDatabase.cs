@@ -66,33 +66,23 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
                 await MigrateAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using var connection = await OpenAsync("open the database", cancellationToken).ConfigureAwait(false);
-            if (!Options.MigrateOnStart)
+            var (version, hasPgvector, bypassingRole) = await RunAsync("read the schema version and extensions", () => ReadCapabilitiesAsync(cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            if (version > PostgresMigrator.LatestVersion)
             {
-                var version = await RunAsync("read the schema version", () => PostgresMigrator.CurrentVersionAsync(connection, cancellationToken), cancellationToken).ConfigureAwait(false);
-                if (version > PostgresMigrator.LatestVersion)
-                {
-                    throw new InvalidOperationException(PostgresMigrator.NewerSchemaMessage(version));
-                }
-
-                if (version < PostgresMigrator.LatestVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"The PostgreSQL schema is at version {version}; this build needs {PostgresMigrator.LatestVersion}. Run `verity migrate` (or enable Verity:Postgres:MigrateOnStart).");
-                }
+                throw new InvalidOperationException(PostgresMigrator.NewerSchemaMessage(version));
             }
 
-            await using (var command = new NpgsqlCommand(
-                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector'), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user), current_user::text",
-                connection))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            if (version < PostgresMigrator.LatestVersion)
             {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                HasPgvector = reader.GetBoolean(0);
-                if (reader.GetBoolean(1))
-                {
-                    Log.RoleBypassesRls(_logger, reader.GetString(2));
-                }
+                throw new InvalidOperationException(
+                    $"The PostgreSQL schema is at version {version}; this build needs {PostgresMigrator.LatestVersion}. Run `verity migrate` (or enable Verity:Postgres:MigrateOnStart).");
+            }
+
+            HasPgvector = hasPgvector;
+            if (bypassingRole is not null)
+            {
+                Log.RoleBypassesRls(_logger, bypassingRole);
             }
 
             if (!HasPgvector && Options.VectorSearch == PostgresVectorSearch.Auto)
@@ -157,7 +147,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static async Task ApplyScopeAsync(NpgsqlConnection connection, DbScope scope, CancellationToken cancellationToken)
+    private static async Task ApplyScopeAsync(NpgsqlConnection connection, DbScope scope, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "SELECT set_config('verity.tenant_id', $1, true), set_config('verity.all_tenants', $2, true), set_config('verity.principals', $3, true)",
@@ -168,9 +158,18 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(string operation, CancellationToken cancellationToken) =>
-        await RunAsync(operation, async () => await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
-            .ConfigureAwait(false);
+    /// <summary>The schema version, whether pgvector is installed, and the role's name when it bypasses RLS.</summary>
+    private async Task<(int Version, bool HasPgvector, string? BypassingRole)> ReadCapabilitiesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var version = await PostgresMigrator.CurrentVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector'), (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user), current_user::text",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (version, reader.GetBoolean(0), reader.GetBoolean(1) ? reader.GetString(2) : null);
+    }
 
     private async Task<T> RunAsync<T>(string operation, Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
