@@ -26,6 +26,12 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null \
     || echo "warning: postgresql could not be installed; the PostgreSQL store tests will fail"
 fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "== installing node and npm for the PGlite store tests"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null \
+    || echo "warning: node could not be installed; the pgvector tests will fail"
+fi
 if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
   echo "== installing PGlite (pgvector) for the store tests"
   (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed; the pgvector tests will fail"
