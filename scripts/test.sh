@@ -32,6 +32,13 @@ if ! command -v npm >/dev/null 2>&1; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null \
     || echo "warning: node could not be installed; the pgvector tests will fail"
 fi
+# The shared answer and embedding cache is tested against a real Redis server (started by the tests on 127.0.0.1).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== installing redis-server for the cache tests"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null \
+    || echo "warning: redis-server could not be installed; the Redis cache tests will fail"
+fi
 if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
   echo "== installing PGlite (pgvector) for the store tests"
   (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed; the pgvector tests will fail"

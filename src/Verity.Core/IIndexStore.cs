@@ -53,6 +53,12 @@ public interface IIndexStore
 
     Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken);
 
+    /// <summary>Where the tenant's index stands: the live generation and a counter that every applied write of the
+    /// tenant (an upsert that changed something, a delete that removed something) increases, in the same transaction
+    /// as the write. Two reads that return the same version saw the same documents, chunks and ACLs, so results
+    /// derived from them (cached answers) stay valid exactly as long as the version does. One cheap round trip.</summary>
+    Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken);
+
     /// <summary>A cheap round trip that proves the store answers; throws when it does not.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
 }
@@ -87,3 +93,10 @@ public sealed record DocumentListQuery
 public sealed record DocumentPage(IReadOnlyList<DocumentRecord> Documents, string? Next);
 
 public sealed record IndexStatistics(int Documents, int Chunks, IndexGeneration Generation, DateTimeOffset? LastChange);
+
+/// <param name="Generation">The live index generation's id.</param>
+/// <param name="Changes">Applied writes in the tenant so far; never decreases (0 for a tenant never written).</param>
+public sealed record IndexVersion(int Generation, long Changes)
+{
+    public override string ToString() => $"g{Generation}.{Changes}";
+}

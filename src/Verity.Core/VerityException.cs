@@ -35,3 +35,15 @@ public sealed class SourceUnavailableException(string message) : VerityException
 {
     public override bool IsTransient => true;
 }
+
+/// <summary>A model endpoint (chat or embedding) could not answer: down, timing out, rate-limited, or its circuit is
+/// open. Always transient. Callers degrade instead of failing: the next model of the chain, an extractive answer,
+/// lexical search instead of dense. The message names the endpoint, never its key.</summary>
+public sealed class ModelUnavailableException(string model, string message, Exception? inner = null)
+    : VerityException(message, inner)
+{
+    /// <summary>The configured name of the endpoint that failed (e.g. <c>primary</c>, <c>embeddings</c>).</summary>
+    public string Model { get; } = model;
+
+    public override bool IsTransient => true;
+}

@@ -51,6 +51,8 @@ public sealed partial class PostgresIndexStore
                 batch.BatchCommands.Add(chunks.Command(values, layout));
             }
 
+            batch.BatchCommands.Add(BumpVersionCommand(document.TenantId));
+
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             var written = IndexRows.ReadDocument(reader);
@@ -78,7 +80,16 @@ public sealed partial class PostgresIndexStore
             batch.BatchCommands.Add(DocumentCommand("SELECT pg_advisory_xact_lock(@class, hashtext(@tenant || chr(31) || @id))", tenantId, documentId));
             batch.BatchCommands.Add(DocumentCommand("DELETE FROM documents WHERE tenant_id = @tenant AND id = @id", tenantId, documentId));
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return batch.BatchCommands[1].RecordsAffected > 0;
+            if (batch.BatchCommands[1].RecordsAffected == 0)
+            {
+                return false;
+            }
+
+            // Only a delete that removed something moves the version; it then needs a round trip of its own.
+            await using var bump = new NpgsqlBatch(connection);
+            bump.BatchCommands.Add(BumpVersionCommand(tenantId));
+            await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return true;
         }, cancellationToken);
 
     private static async Task<DocumentRecord?> LockAndReadAsync(

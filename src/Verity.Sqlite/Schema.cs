@@ -5,7 +5,7 @@ namespace Verity.Sqlite;
 
 internal static partial class Schema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     // Chunks belong to an index generation: a re-index writes a new generation beside the live one and promotes it
     // when complete. The FTS table is standalone (not external-content) and keyed by the chunk's rowid, written
@@ -153,10 +153,17 @@ internal static partial class Schema
         );
         CREATE INDEX IF NOT EXISTS api_keys_by_tenant ON api_keys(tenant_id, created_at);
 
+        -- Where each tenant's index stands (IIndexStore.GetIndexVersionAsync): every applied write of the tenant adds
+        -- one in its own transaction. Cached answers are keyed on it, so a tenant never written has no row (0).
+        CREATE TABLE IF NOT EXISTS index_versions (
+            tenant_id TEXT PRIMARY KEY,
+            changes   INTEGER NOT NULL CHECK (changes > 0)
+        ) WITHOUT ROWID;
+
         """;
 
     private const string Footer = """
-        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '3');
+        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '4');
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
         """;
 
@@ -167,6 +174,13 @@ internal static partial class Schema
         ALTER TABLE chunks ADD COLUMN page INTEGER;
         ALTER TABLE chunks ADD COLUMN parent_ordinal INTEGER;
         UPDATE schema_info SET value = '3' WHERE key = 'schema_version';
+        """;
+
+    // Version 3 to 4: index_versions, made by Create. The number moves anyway so that a build older than the answer
+    // cache refuses the file: it would write documents without counting, and answers cached on the unchanged version
+    // would outlive the content they were built from.
+    private const string MigrateFrom3 = """
+        UPDATE schema_info SET value = '4' WHERE key = 'schema_version';
         """;
 
     /// <summary>Creates the schema on a new database, migrates an older one in place, or checks that an existing
@@ -184,14 +198,18 @@ internal static partial class Schema
             case null:
                 break;
             case "2":
-                await Sql.ExecuteAsync(connection, MigrateFrom2, cancellationToken).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, MigrateFrom2 + MigrateFrom3, cancellationToken).ConfigureAwait(false);
                 migratedFrom = 2;
+                break;
+            case "3":
+                await Sql.ExecuteAsync(connection, MigrateFrom3, cancellationToken).ConfigureAwait(false);
+                migratedFrom = 3;
                 break;
             default:
                 if (found != Version.ToString(CultureInfo.InvariantCulture))
                 {
                     throw new InvalidOperationException(
-                        $"The database at {path} has schema version {found}; this build understands version {Version} (and migrates version 2). " +
+                        $"The database at {path} has schema version {found}; this build understands version {Version} (and migrates versions 2 and 3). " +
                         "Use a new data directory and ingest again (the index is rebuilt from the sources).");
                 }
 

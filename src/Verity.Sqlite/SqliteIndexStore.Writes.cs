@@ -72,7 +72,7 @@ public sealed partial class SqliteIndexStore
 
             await InsertParentsAsync(connection, document, write.Parents, live, cancellationToken).ConfigureAwait(false);
             await InsertChunksAsync(connection, document, chunks, live, cancellationToken).ConfigureAwait(false);
-            await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
+            await BumpChangeCountersAsync(connection, document.TenantId, cancellationToken).ConfigureAwait(false);
             var written = await ReadDocumentAsync(connection, document.TenantId, document.Id, null, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new UpsertResult(written!, Applied: true);
@@ -116,7 +116,7 @@ public sealed partial class SqliteIndexStore
 
             if (deleted > 0)
             {
-                await BumpChangeCounterAsync(connection, cancellationToken).ConfigureAwait(false);
+                await BumpChangeCountersAsync(connection, tenantId, cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -323,9 +323,6 @@ public sealed partial class SqliteIndexStore : IIndexStore, IDisposable
             (await ScalarAsync<string>(connection, "SELECT value FROM schema_info WHERE key = 'change_counter'", cancellationToken).ConfigureAwait(false))!,
             CultureInfo.InvariantCulture);
 
-    private static Task BumpChangeCounterAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, "UPDATE schema_info SET value = CAST(value AS INTEGER) + 1 WHERE key = 'change_counter'", cancellationToken);
-
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         try

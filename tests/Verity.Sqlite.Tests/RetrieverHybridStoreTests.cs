@@ -139,6 +139,8 @@ public sealed class RetrieverHybridStoreTests : IAsyncLifetime, IDisposable
 
         public Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken) => inner.GetStatisticsAsync(tenantId, cancellationToken);
 
+        public Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken) => inner.GetIndexVersionAsync(tenantId, cancellationToken);
+
         public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
     }
 }

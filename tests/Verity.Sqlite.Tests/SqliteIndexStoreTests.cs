@@ -46,9 +46,10 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
 
         Assert.Equal(
             ["api_keys", "audit_log", "chunk_content", "chunk_parents", "chunk_vectors", "chunks", "chunks_fts", "connector_checkpoints",
-             "document_bodies", "document_principals", "documents", "index_generations", "ingest_job_items", "ingest_jobs", "schema_info"],
+             "document_bodies", "document_principals", "documents", "index_generations", "index_versions", "ingest_job_items", "ingest_jobs",
+             "schema_info"],
             tables);
-        Assert.Equal("3", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("4", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM index_generations"));
         Assert.Equal("live", Scalar<string>(connection, "SELECT state FROM index_generations"));
         Assert.Equal(Embedder.ModelId, Scalar<string>(connection, "SELECT embedding_model FROM index_generations"));

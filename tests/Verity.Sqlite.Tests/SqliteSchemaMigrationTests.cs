@@ -7,8 +7,8 @@ using Verity.Core.Model;
 
 namespace Verity.Sqlite.Tests;
 
-/// <summary>A database written by the previous release (schema version 2) opens in place: its data stays readable
-/// and the columns and tables of version 3 work on it.</summary>
+/// <summary>A database written by an earlier release (schema version 2 or 3) opens in place: its data stays readable
+/// and the columns and tables of the current version work on it.</summary>
 public sealed class SqliteSchemaMigrationTests : IDisposable
 {
     // The schema of version 2 as it shipped (comments dropped): the starting point of the migration.
@@ -173,8 +173,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var dense = (await store.SearchDenseAsync(_embedder.Embed(LegacyText), SearchFilter.ForTenant("default"), 1, Ct))[0];
         Assert.Equal(IndexedChunk.MakeId("seals", 0), dense.Chunk.Id);
         Assert.Equal(1.0, dense.Score, 4);
+        Assert.Equal(new IndexVersion(1, 0), await store.GetIndexVersionAsync("default", Ct));
         using var connection = OpenRaw();
-        Assert.Equal("3", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("4", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM index_generations"));
     }
 
@@ -222,9 +223,38 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         Assert.Equal(1, (await second.GetStatisticsAsync("default", Ct)).Documents);
         using var connection = OpenRaw();
-        Assert.Equal("3", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("4", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'source_version'"));
         Assert.Equal("2", Scalar(connection, "SELECT count(*) FROM pragma_table_info('chunks') WHERE name IN ('page', 'parent_ordinal')"));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_VersionThreeDatabase_AddsIndexVersionsThatCountFromZero()
+    {
+        using (var current = OpenStore())
+        {
+            await current.InitializeAsync(Configuration, Ct);
+            await current.UpsertDocumentAsync(Document("seals", LegacyText), LegacyText, [Chunk(LegacyText)], Ct);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var connection = OpenRaw())
+        {
+            // What version 3 left on disk: the same tables, less index_versions.
+            Execute(connection, "DROP TABLE index_versions; UPDATE schema_info SET value = '3' WHERE key = 'schema_version';");
+        }
+
+        using var store = OpenStore();
+        await store.InitializeAsync(Configuration, Ct);
+
+        var before = await store.GetIndexVersionAsync("default", Ct);
+        Assert.Equal(0, before.Changes);
+        Assert.Equal(LegacyText, await store.GetDocumentTextAsync("default", "seals", Ct));
+        Assert.True(await store.DeleteDocumentAsync("default", "seals", Ct));
+        Assert.True((await store.GetIndexVersionAsync("default", Ct)).Changes > before.Changes);
+        using var raw = OpenRaw();
+        Assert.Equal("4", Scalar(raw, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("1", Scalar(raw, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'index_versions'"));
     }
 
     [Fact]
@@ -242,6 +272,22 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(_embedder.ModelId, generation.EmbeddingModel);
         Assert.Equal(0, (await store.GetStatisticsAsync("default", Ct)).Documents);
     }
+
+    private DocumentRecord Document(string id, string text) => new()
+    {
+        TenantId = "default",
+        Id = id,
+        Title = "Seals",
+        Source = "api",
+        MediaType = "text/plain",
+        ContentHash = "sha256:" + id,
+        ChunkerVersion = ChunkerVersion,
+        EmbeddingModel = _embedder.ModelId,
+        ChunkCount = 1,
+        TextLength = text.Length,
+    };
+
+    private ChunkRecord Chunk(string text) => new(0, text, "", 8, _embedder.Embed(text));
 
     private SqliteIndexStore OpenStore() =>
         new(new SqliteStoreOptions { Path = DatabasePath }, NullLogger<SqliteIndexStore>.Instance);

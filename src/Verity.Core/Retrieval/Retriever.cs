@@ -32,9 +32,23 @@ public sealed class Retriever(
             Principals = request.Principals,
         };
         var candidates = Math.Max(topK, options.CandidatesPerRetriever);
-        var ranked = request.Mode == SearchMode.Hybrid && store is IHybridSearchStore hybridStore
-            ? await SearchFusedByStoreAsync(hybridStore, query, filter, candidates, topK, cancellationToken).ConfigureAwait(false)
-            : await SearchAndFuseAsync(request.Mode, query, filter, candidates, cancellationToken).ConfigureAwait(false);
+        var mode = request.Mode;
+        string? degradation = null;
+        IReadOnlyList<HybridHit> ranked;
+        try
+        {
+            ranked = mode == SearchMode.Hybrid && store is IHybridSearchStore hybridStore
+                ? await SearchFusedByStoreAsync(hybridStore, query, filter, candidates, topK, cancellationToken).ConfigureAwait(false)
+                : await SearchAndFuseAsync(mode, query, filter, candidates, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelUnavailableException e) when (mode != SearchMode.Lexical)
+        {
+            // The query cannot be embedded (a remote embedding endpoint is down): words still find documents. Never
+            // another embedder: vectors of two models must not be compared.
+            degradation = $"Dense search was skipped because {e.Message.TrimEnd('.')}; results come from keyword search alone.";
+            mode = SearchMode.Lexical;
+            ranked = await SearchAndFuseAsync(mode, query, filter, candidates, cancellationToken).ConfigureAwait(false);
+        }
 
         var stems = Terms.ContentTerms(query).ToHashSet(StringComparer.Ordinal);
         var results = ranked.Take(topK).Select(hit => new SearchResult(
@@ -45,7 +59,10 @@ public sealed class Retriever(
                 hit.LexicalRank))
             .ToList();
 
-        return new SearchResponse(query, request.Mode, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new SearchResponse(query, mode, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds)
+        {
+            Degradation = degradation,
+        };
     }
 
     /// <summary>The store fuses in its own query (one round trip): the same fusion, the same order as

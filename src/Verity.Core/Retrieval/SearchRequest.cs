@@ -26,4 +26,12 @@ public sealed record SearchRequest
 /// in each retriever that found it (1-based).</summary>
 public sealed record SearchResult(IndexedChunk Chunk, double Score, string Excerpt, int? DenseRank, int? LexicalRank);
 
-public sealed record SearchResponse(string Query, SearchMode Mode, IReadOnlyList<SearchResult> Results, double ElapsedMs);
+/// <param name="Mode">The mode that produced the results: the requested one, or lexical when dense search was
+/// unavailable (see <see cref="Degradation"/>).</param>
+public sealed record SearchResponse(string Query, SearchMode Mode, IReadOnlyList<SearchResult> Results, double ElapsedMs)
+{
+    /// <summary>Why the results are worse than requested (e.g. the embedding endpoint is down); null when they are not.</summary>
+    public string? Degradation { get; init; }
+
+    public bool Degraded => Degradation is not null;
+}

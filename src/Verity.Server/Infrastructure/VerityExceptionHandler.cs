@@ -18,6 +18,7 @@ internal sealed partial class VerityExceptionHandler(IProblemDetailsService prob
             ResourceNotFoundException e => (404, "Not found", e.Message, null),
             DocumentRejectedException e => (422, "Document rejected", e.Reason, null),
             StoreUnavailableException e => (503, "Index unavailable", e.Message, null),
+            ModelUnavailableException e => (503, "Model unavailable", e.Message, null),
             Verity.Core.Jobs.QueueFullException e => (503, "Ingestion queue full", e.Message, null),
             BadHttpRequestException e => (e.StatusCode, TitleFor(e.StatusCode), DetailFor(e), null),
             _ => (500, "Internal error", "An unexpected error occurred. The trace id identifies it in the server log.", (Dictionary<string, string[]>?)null),
@@ -37,7 +38,7 @@ internal sealed partial class VerityExceptionHandler(IProblemDetailsService prob
             LogUnhandled(logger, context.Request.Method, context.Request.Path, exception);
         }
 
-        if (exception is StoreUnavailableException { IsTransient: true })
+        if (exception is StoreUnavailableException { IsTransient: true } or ModelUnavailableException)
         {
             context.Response.Headers.RetryAfter = "1";
         }

@@ -89,6 +89,9 @@ internal sealed class FaultyIndexStore(IIndexStore inner) : IIndexStore
     public Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken) =>
         inner.GetStatisticsAsync(tenantId, cancellationToken);
 
+    public Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken) =>
+        inner.GetIndexVersionAsync(tenantId, cancellationToken);
+
     public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
 
     private sealed class Fault(int times, Func<Exception> error)
