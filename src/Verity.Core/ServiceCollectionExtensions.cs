@@ -1,12 +1,18 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Verity.Core.Caching;
 using Verity.Core.Chat;
 using Verity.Core.Chunking;
 using Verity.Core.Documents;
 using Verity.Core.Embeddings;
 using Verity.Core.Generation;
+using Verity.Core.Generation.Prompting;
 using Verity.Core.Ingestion;
 using Verity.Core.Retrieval;
+using Verity.Core.Routing;
 using Verity.Core.Text;
 
 namespace Verity.Core;
@@ -19,6 +25,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddVerityCore(this IServiceCollection services, VerityCoreOptions options)
     {
         options.Chunking.Validate();
+        options.Prompt.Validate();
         services.AddSingleton(options.Chunking);
         services.AddSingleton(options.Retrieval);
         services.AddSingleton(options.Extractive);
@@ -45,14 +52,48 @@ public static class ServiceCollectionExtensions
                 sp => new HashingEmbeddingGenerator(sp.GetRequiredService<HashingEmbeddingOptions>()));
         }
 
-        services.AddSingleton<IAnswerGenerator, ExtractiveAnswerGenerator>();
-        services.AddSingleton<Retriever>();
+        AddGeneration(services, options);
         services.AddSingleton<ChatService>();
         services.AddSingleton<IngestionService>();
         services.AddSingleton(options.Worker);
         services.AddSingleton<Jobs.IngestionWorker>();
         services.AddSingleton<Jobs.IngestionJobs>();
         return services;
+    }
+
+    // Retrieval reads query vectors through the embedding cache; ingestion embeds through the plain generator, so a
+    // corpus being indexed does not evict the questions people keep asking. The chain ends with the extractive
+    // generator, after whichever ChatModels the host registered (AddVerityLlm), in their order.
+    private static void AddGeneration(IServiceCollection services, VerityCoreOptions options)
+    {
+        services.AddSingleton(options.Prompt);
+        services.AddSingleton(options.Routing);
+        services.AddSingleton(options.Grounding);
+        services.AddSingleton(options.Cache.Answers);
+        services.AddSingleton(options.Cache.Embeddings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IVerityCache>(sp => new MemoryVerityCache(options.Cache.Memory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CacheStatistics>();
+        services.AddSingleton<AnswerCache>();
+        services.AddSingleton(sp => new Retriever(
+            sp.GetRequiredService<IIndexStore>(),
+            new CachingEmbeddingGenerator(
+                sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                sp.GetRequiredService<IVerityCache>(),
+                sp.GetRequiredService<CacheStatistics>(),
+                options.Cache.Embeddings,
+                sp.GetService<ILogger<CachingEmbeddingGenerator>>()),
+            options.Retrieval));
+
+        services.AddSingleton<PromptBuilder>();
+        services.AddSingleton<ExtractiveAnswerGenerator>();
+        services.AddSingleton<IAnswerGenerator>(sp => sp.GetRequiredService<ExtractiveAnswerGenerator>());
+        services.AddSingleton<GenerationChain>();
+        services.AddSingleton<QueryRouter>();
+        services.AddSingleton<ExtractiveQueryCondenser>();
+        services.AddSingleton<IQueryCondenser>(sp => sp.GetServices<ChatModel>().FirstOrDefault() is { } model
+            ? new ModelQueryCondenser(model, sp.GetRequiredService<ExtractiveQueryCondenser>(), sp.GetService<ILogger<ModelQueryCondenser>>() ?? NullLogger<ModelQueryCondenser>.Instance)
+            : sp.GetRequiredService<ExtractiveQueryCondenser>());
     }
 }
 
@@ -69,4 +110,16 @@ public sealed class VerityCoreOptions
     /// <summary>How JSON and JSON Lines records become text (<c>Verity:Json</c>).</summary>
     public JsonFormatOptions Json { get; set; } = new();
     public Jobs.IngestionWorkerOptions Worker { get; set; } = new();
+
+    /// <summary>The prompt template and its context budget (<c>Verity:Prompt</c>).</summary>
+    public PromptOptions Prompt { get; set; } = new();
+
+    /// <summary>Small talk and long-question condensing (<c>Verity:Routing</c>).</summary>
+    public RoutingOptions Routing { get; set; } = new();
+
+    /// <summary>When an answer counts as grounded (<c>Verity:Grounding</c>).</summary>
+    public GroundingOptions Grounding { get; set; } = new();
+
+    /// <summary>The answer and embedding caches (<c>Verity:Cache</c>).</summary>
+    public CacheOptions Cache { get; set; } = new();
 }

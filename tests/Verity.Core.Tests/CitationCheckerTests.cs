@@ -221,4 +221,40 @@ public sealed class CitationCheckerTests
         Assert.Equal(0, report.CitedSentences);
         Assert.Empty(report.Cited);
     }
+
+    [Fact]
+    public void Check_InvalidMarkers_ListedOnceInFirstUseOrder()
+    {
+        var report = CitationChecker.Check("A fact. [9] Another fact. [0][9][2] More. [12]", TwoSources);
+
+        Assert.Equal([9, 0, 12], report.InvalidNumbers);
+        Assert.Equal(4, report.InvalidCitations);
+        Assert.Equal([2], report.Cited);
+    }
+
+    [Fact]
+    public void Check_CitedShare_IsTheShareOfSentencesWithAValidMarker()
+    {
+        // 4 sentences: "A fact." cites [1]; "Another fact." only the invalid [9]; "Fact again. Another fact." are
+        // both cited by the [2] after them → 3 of 4.
+        var report = CitationChecker.Check("A fact. [1] Another fact. [9] Fact again. Another fact. [2]", TwoSources);
+
+        Assert.Equal(4, report.Sentences);
+        Assert.Equal(3, report.CitedSentences);
+        Assert.Equal(0.75, report.CitedShare);
+    }
+
+    [Fact]
+    public void Check_NoSentences_CitedShareIsOne() =>
+        Assert.Equal(1.0, CitationChecker.Check("[1]", TwoSources).CitedShare);
+
+    [Fact]
+    public void Check_NonAsciiDigitsInBrackets_AreNotMarkers()
+    {
+        // Arabic-Indic digits are \d to .NET regular expressions but no source number.
+        var report = CitationChecker.Check("A fact. [\u0661]", TwoSources);
+
+        Assert.Equal(0, report.InvalidCitations);
+        Assert.Equal(0, report.CitedSentences);
+    }
 }

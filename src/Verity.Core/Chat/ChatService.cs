@@ -1,46 +1,56 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Verity.Core.Caching;
 using Verity.Core.Generation;
+using Verity.Core.Generation.Prompting;
 using Verity.Core.Guardrails;
-using Verity.Core.Model;
 using Verity.Core.Retrieval;
+using Verity.Core.Routing;
 
 namespace Verity.Core.Chat;
 
-public sealed record ChatRequest
-{
-    public required string Question { get; init; }
-    public required string TenantId { get; init; }
-    public SearchMode Mode { get; init; } = SearchMode.Hybrid;
-    public int? TopK { get; init; }
-    public IReadOnlyDictionary<string, string>? Filters { get; init; }
-    public IReadOnlyList<MetadataRange>? Ranges { get; init; }
-
-    /// <summary>The caller's principals (see <see cref="SearchRequest.Principals"/>).</summary>
-    public IReadOnlyCollection<string>? Principals { get; init; }
-}
-
-/// <param name="Sources">The chunks the answer was written from, numbered from 1 in this order; citations <c>[n]</c>
-/// point here. Chunks the context guardrail excluded are not among them (they are in <paramref name="Guardrails"/>).</param>
-public sealed record ChatResult(
-    string Answer,
-    IReadOnlyList<SearchResult> Sources,
-    bool Grounded,
-    IReadOnlyList<int> Citations,
-    string Generator,
-    double RetrievalMs,
-    double LatencyMs,
-    GuardrailReport Guardrails);
-
-/// <summary>Question → input guardrails → retrieval (inside the caller's permissions) → context guardrails (indirect
-/// injection in retrieved chunks) → answer generation → PII redaction of the answer.</summary>
-public sealed class ChatService(Retriever retriever, IAnswerGenerator generator, GuardrailOptions guardrails)
+/// <summary>
+/// Question → input guardrails → routing (small talk needs no search; a long message is condensed into a query) →
+/// answer cache (keyed by tenant, permissions and index version) → retrieval inside the caller's permissions →
+/// context guardrails → prompt selection (duplicates dropped, token budget) → the generation chain (models in
+/// fallback order, then extractive) → citation check and PII redaction as the answer streams.
+/// </summary>
+public sealed class ChatService(
+    Retriever retriever,
+    GenerationChain chain,
+    PromptBuilder prompts,
+    QueryRouter router,
+    IQueryCondenser condenser,
+    AnswerCache answers,
+    IIndexStore store,
+    GuardrailOptions guardrails,
+    GroundingOptions grounding,
+    ExtractiveOptions extractive)
 {
     private readonly PiiRedactor? _redactor = guardrails.RedactPiiInAnswers ? PiiRedactor.FromOptions(guardrails) : null;
 
     /// <summary>Sources handed to the generator (and returned) when the caller does not say.</summary>
     public const int DefaultSources = 5;
 
+    /// <summary>The whole answer at once: the streamed answer, collected.</summary>
     public async Task<ChatResult> AskAsync(ChatRequest request, CancellationToken cancellationToken)
+    {
+        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (update is ChatCompleted completed)
+            {
+                return completed.Result;
+            }
+        }
+
+        throw new InvalidOperationException("The answer stream ended without a result.");
+    }
+
+    /// <summary>The answer as it is written. Validation, guardrails and retrieval run before the first event, so a
+    /// host can still answer an invalid request with an error status.</summary>
+    public async IAsyncEnumerable<ChatEvent> StreamAsync(
+        ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         // Presence and size first, with the plain message; then the guardrails' content checks.
@@ -51,10 +61,41 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator,
             throw new GuardrailRejectedException(input);
         }
 
+        var route = router.Route(request.Question);
+        if (route.Kind == RouteKind.SmallTalk)
+        {
+            var reply = route.Reply ?? "";
+            yield return new ChatAnswering("router", null);
+            yield return new ChatDelta(reply);
+            yield return new ChatCompleted(
+                new ChatResult(reply, [], false, [], "router", 0, Elapsed(started), GuardrailReport.Create(input))
+                {
+                    Route = ChatRoute.SmallTalk,
+                });
+            yield break;
+        }
+
+        var searchQuery = route.Kind == RouteKind.Condense
+            ? await condenser.CondenseAsync(request.Question, cancellationToken).ConfigureAwait(false)
+            : request.Question;
+
+        var version = await store.GetIndexVersionAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
+        var cacheKey = AnswerCacheKey.Create(
+            request.Question, request.TenantId, request.Principals, version, request.Mode, request.TopK ?? DefaultSources,
+            request.Filters, request.Ranges, $"{prompts.TemplateId}|{chain.Fingerprint}|{grounding.MinCitedShare}");
+        if (await answers.GetAsync<ChatResult>(cacheKey, cancellationToken).ConfigureAwait(false) is { } hit)
+        {
+            var cached = hit with { Cached = true, LatencyMs = Elapsed(started), RetrievalMs = 0 };
+            yield return new ChatAnswering(cached.Generator, cached.Model);
+            yield return new ChatDelta(cached.Answer);
+            yield return new ChatCompleted(cached);
+            yield break;
+        }
+
         var search = await retriever.SearchAsync(
             new SearchRequest
             {
-                Query = request.Question,
+                Query = searchQuery,
                 TenantId = request.TenantId,
                 Mode = request.Mode,
                 TopK = request.TopK ?? DefaultSources,
@@ -65,21 +106,99 @@ public sealed class ChatService(Retriever retriever, IAnswerGenerator generator,
             cancellationToken).ConfigureAwait(false);
 
         var context = ContextGuard.Filter(search.Results, guardrails);
-        var answer = await generator.GenerateAsync(search.Query, context.Kept, cancellationToken).ConfigureAwait(false);
-        var redaction = _redactor?.Redact(answer.Text);
+        var sources = prompts.SelectSources(context.Kept);
+        var degradations = new List<string>();
+        if (search.Degradation is { } searchDegradation)
+        {
+            degradations.Add(searchDegradation);
+        }
 
-        // The excerpts shown beside the answer are output too.
-        var sources = _redactor is null
-            ? context.Kept
-            : context.Kept.Select(s => s with { Excerpt = _redactor.Redact(s.Excerpt).Text }).ToList();
-        return new ChatResult(
-            redaction?.Text ?? answer.Text,
-            sources,
-            answer.Grounded,
-            answer.Citations,
-            answer.Generator,
+        // With nothing to read, a model could only say it does not know: the extractive generator says so for free.
+        var generation = sources.Count == 0
+            ? chain.StreamExtractiveAsync(request.Question, sources, cancellationToken)
+            : chain.StreamAsync(request.Question, sources, cancellationToken);
+
+        var filter = new AnswerStreamFilter(sources.Count, _redactor);
+        var answer = new StringBuilder();
+        string generator = "extractive";
+        string? model = null;
+        AnswerUsage? usage = null;
+        await foreach (var step in generation.ConfigureAwait(false))
+        {
+            switch (step)
+            {
+                case GenerationStarted s:
+                    (generator, model) = (s.Generator, s.Model);
+                    yield return new ChatAnswering(s.Generator, s.Model);
+                    break;
+                case GenerationDelta d when filter.Push(d.Text) is { Length: > 0 } released:
+                    answer.Append(released);
+                    yield return new ChatDelta(released);
+                    break;
+                case GenerationUsage u:
+                    usage = u.Usage;
+                    break;
+                case GenerationFailed f:
+                    degradations.Add($"{f.Generator} was unavailable: {f.Reason}");
+                    if (f.Retracted)
+                    {
+                        yield return new ChatRetracted(f.Generator, f.Reason);
+                    }
+
+                    // The next generator starts from nothing, with a fresh filter.
+                    answer.Clear();
+                    filter = new AnswerStreamFilter(sources.Count, _redactor);
+                    usage = null;
+                    break;
+                case GenerationCompleted when filter.Complete() is { Length: > 0 } rest:
+                    answer.Append(rest);
+                    yield return new ChatDelta(rest);
+                    break;
+            }
+        }
+
+        var text = answer.ToString();
+        var check = CitationChecker.Check(text, sources);
+        var noAnswer = IsNoAnswer(text);
+        var grounded = !noAnswer && check.Cited.Count > 0 && check.CitedShare >= grounding.MinCitedShare;
+        var redactedSources = _redactor is null
+            ? sources
+            : [.. sources.Select(s => s with { Excerpt = _redactor.Redact(s.Excerpt).Text })];
+        var result = new ChatResult(
+            text,
+            redactedSources,
+            grounded,
+            check.Cited,
+            generator,
             search.ElapsedMs,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            GuardrailReport.Create(input, context, redaction));
+            Elapsed(started),
+            GuardrailReport.Create(input, context) with { AnswerRedactions = filter.Redactions, RedactionTimedOut = filter.TimedOut })
+        {
+            Model = model,
+            SearchQuery = searchQuery,
+            Degradations = degradations,
+            Usage = usage,
+            Template = model is null ? null : prompts.TemplateId,
+            CitationCheck = check,
+            RemovedCitations = filter.Removed,
+            Notice = grounded || noAnswer ? null : grounding.UnsupportedNotice,
+            IndexVersion = version.ToString(),
+        };
+
+        // A degraded answer is not kept: once the model is back, the next caller should get its answer.
+        if (!result.Degraded)
+        {
+            await answers.SetAsync(cacheKey, result, cancellationToken).ConfigureAwait(false);
+        }
+
+        yield return new ChatCompleted(result);
     }
+
+    private bool IsNoAnswer(string text) =>
+        string.IsNullOrWhiteSpace(text)
+        || prompts.IsNoAnswer(text)
+        || text.TrimStart().StartsWith(prompts.NoAnswerText.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)
+        || text.StartsWith(extractive.NoAnswerText, StringComparison.OrdinalIgnoreCase);
+
+    private static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 }

@@ -11,6 +11,12 @@ namespace Verity.Core.Generation;
 /// <param name="Cited">Valid source numbers cited, in first-use order.</param>
 public sealed record CitationReport(int Sentences, int CitedSentences, int SupportedSentences, int InvalidCitations, IReadOnlyList<int> Cited)
 {
+    /// <summary>The numbers of the invalid markers, each once, in first-use order.</summary>
+    public IReadOnlyList<int> InvalidNumbers { get; init; } = [];
+
+    /// <summary>Share of sentences that carry at least one valid citation; 1 for an answer with no sentences.</summary>
+    public double CitedShare => Sentences == 0 ? 1 : (double)CitedSentences / Sentences;
+
     /// <summary>Share of sentences a cited source supports; 1 for an answer with no sentences to check.</summary>
     public double SupportedShare => Sentences == 0 ? 1 : (double)SupportedSentences / Sentences;
 }
@@ -28,12 +34,18 @@ public static partial class CitationChecker
     {
         int sentences = 0, cited = 0, supported = 0, invalid = 0;
         var citedSources = new List<int>();
+        var invalidNumbers = new List<int>();
         var start = 0;
 
         void Judge(string segment, IReadOnlyList<int> numbers)
         {
             var valid = numbers.Where(n => n >= 1 && n <= sources.Count).Distinct().ToList();
             invalid += numbers.Count - numbers.Count(n => n >= 1 && n <= sources.Count);
+            foreach (var n in numbers.Where(n => (n < 1 || n > sources.Count) && !invalidNumbers.Contains(n)))
+            {
+                invalidNumbers.Add(n);
+            }
+
             foreach (var n in valid.Where(n => !citedSources.Contains(n)))
             {
                 citedSources.Add(n);
@@ -74,12 +86,12 @@ public static partial class CitationChecker
         }
 
         Judge(answer[start..], []);
-        return new CitationReport(sentences, cited, supported, invalid, citedSources);
+        return new CitationReport(sentences, cited, supported, invalid, citedSources) { InvalidNumbers = invalidNumbers };
     }
 
-    [GeneratedRegex(@"(?:\s*\[\d{1,4}\])+")]
+    [GeneratedRegex(@"(?:\s*\[[0-9]{1,4}\])+")]
     private static partial Regex CitationGroup();
 
-    [GeneratedRegex(@"\[(\d{1,4})\]")]
+    [GeneratedRegex(@"\[([0-9]{1,4})\]")]
     private static partial Regex Marker();
 }
