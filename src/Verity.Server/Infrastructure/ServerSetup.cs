@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Verity.Core;
+using Verity.Llm;
 using Verity.Server.Audit;
 using Verity.Server.Security;
 
@@ -26,7 +27,18 @@ public static class ServerSetup
     {
         var coreOptions = new VerityCoreOptions();
         configuration.GetSection("Verity").Bind(coreOptions);
+
+        // Models first: the core adds its hashing embedder only when no embedding generator is registered, and
+        // chains whatever ChatModels are, in their order, before the extractive generator.
+        var llm = new Verity.Llm.LlmOptions();
+        configuration.GetSection(Verity.Llm.LlmOptions.SectionName).Bind(llm);
+        services.AddVerityLlm(llm);
         services.AddVerityCore(coreOptions);
+        if (!string.IsNullOrWhiteSpace(coreOptions.Cache.Redis))
+        {
+            services.AddVerityRedisCache(coreOptions.Cache.Redis);
+        }
+
         services.AddVerityStore(StoreSelection.Resolve(configuration), configuration);
         return services;
     }
