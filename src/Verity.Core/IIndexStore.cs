@@ -98,5 +98,10 @@ public sealed record IndexStatistics(int Documents, int Chunks, IndexGeneration 
 /// <param name="Changes">Applied writes in the tenant so far; never decreases (0 for a tenant never written).</param>
 public sealed record IndexVersion(int Generation, long Changes)
 {
+    /// <summary>When the live generation was created. A database that is dropped and rebuilt starts again at
+    /// generation 1 with no changes; this tells the two apart, so a cache that outlives the database (Redis) cannot
+    /// match an answer built from the old one.</summary>
+    public DateTimeOffset? GenerationCreatedAt { get; init; }
+
     public override string ToString() => $"g{Generation}.{Changes}";
 }

@@ -20,7 +20,7 @@ public sealed partial class PostgresIndexStore
             command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = tenantId });
             return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
-        return new IndexVersion(live.Id, changes);
+        return new IndexVersion(live.Id, changes) { GenerationCreatedAt = live.CreatedAt };
     }
 
     /// <summary>Adds one to the tenant's version. It must be the last statement before the commit: concurrent writers

@@ -17,7 +17,7 @@ public sealed partial class SqliteIndexStore
         try
         {
             var changes = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            return new IndexVersion(live.Id, changes);
+            return new IndexVersion(live.Id, changes) { GenerationCreatedAt = live.CreatedAt };
         }
         catch (SqliteException e)
         {

@@ -173,7 +173,8 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var dense = (await store.SearchDenseAsync(_embedder.Embed(LegacyText), SearchFilter.ForTenant("default"), 1, Ct))[0];
         Assert.Equal(IndexedChunk.MakeId("seals", 0), dense.Chunk.Id);
         Assert.Equal(1.0, dense.Score, 4);
-        Assert.Equal(new IndexVersion(1, 0), await store.GetIndexVersionAsync("default", Ct));
+        var version = await store.GetIndexVersionAsync("default", Ct);
+        Assert.Equal((1, 0L), (version.Generation, version.Changes));
         using var connection = OpenRaw();
         Assert.Equal("4", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM index_generations"));

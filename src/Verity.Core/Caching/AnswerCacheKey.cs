@@ -45,6 +45,7 @@ public sealed record AnswerCacheKey
             .Add(PermissionFingerprint.Of(principals))
             .Add(indexVersion.Generation)
             .Add(indexVersion.Changes)
+            .Add(indexVersion.GenerationCreatedAt?.UtcTicks ?? 0)
             .Add(mode.ToString())
             .Add(topK);
 

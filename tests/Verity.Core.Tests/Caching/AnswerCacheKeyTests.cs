@@ -99,6 +99,12 @@ public sealed class AnswerCacheKeyTests
         Assert.NotEqual(Key(), Key(version: new IndexVersion(4, 41)));
         Assert.NotEqual(Key(version: new IndexVersion(1, 23)), Key(version: new IndexVersion(12, 3)));
         Assert.Equal(Key(), Key(version: new IndexVersion(3, 41)));
+
+        // A rebuilt database restarts at the same generation and count; its generation's creation time differs.
+        var rebuilt = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+        Assert.NotEqual(
+            Key(version: new IndexVersion(3, 41) { GenerationCreatedAt = rebuilt }),
+            Key(version: new IndexVersion(3, 41) { GenerationCreatedAt = rebuilt.AddSeconds(1) }));
     }
 
     [Fact]
