@@ -11,16 +11,19 @@ public static class VerityServer
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddVerityServer();
+        builder.Services.AddOpenAiErrors();
 
         var app = builder.Build();
         app.UseVerityServer();
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
+        app.MapOpenAiEndpoints();
         app.MapSearchEndpoints();
         app.MapDocumentEndpoints();
         app.MapIngestEndpoints();
         app.MapAuditEndpoints();
         app.MapApiKeyEndpoints();
+        app.MapStatusEndpoints();
         app.MapWebUi();
         return app;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Metadata;
 using Verity.Server.Contracts;
+using Verity.Server.Endpoints;
 
 namespace Verity.Server.Audit;
 
@@ -17,6 +18,9 @@ internal sealed class AuditEndpointFilter : IEndpointFilter
             {
                 case ChatRequestBody chat:
                     audit.Query ??= chat.Question ?? chat.Query;
+                    break;
+                case OpenAiChatRequest openAi:
+                    audit.Query ??= OpenAiMessages.Question(openAi.Messages);
                     break;
                 case SearchRequestBody search:
                     audit.Query ??= search.Query;

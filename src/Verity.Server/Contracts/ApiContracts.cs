@@ -3,14 +3,6 @@ using Verity.Core.Retrieval;
 
 namespace Verity.Server.Contracts;
 
-public sealed record ChatRequestBody(
-    string? Question,
-    string? Query,
-    SearchMode? Mode,
-    int? TopK,
-    Dictionary<string, string>? Filters,
-    Dictionary<string, RangeDto>? Ranges = null);
-
 /// <summary>Bounds of a metadata value, compared as text: ISO 8601 dates (<c>2025-03-01</c>,
 /// <c>2025-03-01T12:00:00Z</c>) order correctly. Either end may be left out.</summary>
 public sealed record RangeDto(string? From, string? To);
@@ -25,15 +17,6 @@ public sealed record SourceDto(
     double Score,
     string Excerpt,
     int? Page = null);
-
-public sealed record ChatResponseBody(
-    string Answer,
-    IReadOnlyList<SourceDto> Sources,
-    bool Grounded,
-    IReadOnlyList<int> Citations,
-    string Generator,
-    double LatencyMs,
-    Verity.Core.Guardrails.GuardrailReport? Guardrails = null);
 
 public sealed record SearchRequestBody(
     string? Query,

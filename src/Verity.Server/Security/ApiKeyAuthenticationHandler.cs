@@ -8,10 +8,12 @@ using Verity.Core.Security;
 namespace Verity.Server.Security;
 
 /// <summary>
-/// Authenticates a service account by its API key, sent as <c>X-Api-Key: vk_…</c> or <c>Authorization: ApiKey
-/// vk_…</c>. The principal carries the same claims (configured names) a JWT would, so <see cref="Caller"/>, the role
-/// policies, rate limits and the audit log treat it like any user: <c>key:&lt;id&gt;</c> of the key's tenant, with its
-/// groups and roles. Unknown, revoked, malformed or wrong keys fail (401). Neither key nor secret is ever logged.
+/// Authenticates a service account by its API key, sent as <c>X-Api-Key: vk_…</c>, <c>Authorization: ApiKey
+/// vk_…</c> or <c>Authorization: Bearer vk_…</c> (how OpenAI SDKs send their key; a bearer token that is not shaped
+/// like a key is a JWT and goes to the JWT handler). The principal carries the same claims (configured names) a JWT
+/// would, so <see cref="Caller"/>, the role policies, rate limits and the audit log treat it like any user:
+/// <c>key:&lt;id&gt;</c> of the key's tenant, with its groups and roles. Unknown, revoked, malformed or wrong keys
+/// fail (401). Neither key nor secret is ever logged.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
@@ -25,6 +27,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string SelectorSchemeName = "JwtOrApiKey";
 
     private const string AuthorizationPrefix = SchemeName + " ";
+    private const string BearerPrefix = "Bearer ";
 
     /// <summary>Whether the request presents an API key (and so is authenticated by this scheme, not by JWT).</summary>
     public static bool HasKey(HttpRequest request) => KeyOf(request) is not null;
@@ -84,8 +87,18 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var authorization = request.Headers[HeaderNames.Authorization].ToString();
-        return authorization.StartsWith(AuthorizationPrefix, StringComparison.OrdinalIgnoreCase)
-            ? authorization[AuthorizationPrefix.Length..].Trim()
-            : null;
+        if (authorization.StartsWith(AuthorizationPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization[AuthorizationPrefix.Length..].Trim();
+        }
+
+        // A JWT never starts with the key prefix (its first segment is base64url JSON, "eyJ…").
+        if (authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization[BearerPrefix.Length..].Trim();
+            return token.StartsWith(ApiKeys.Prefix, StringComparison.Ordinal) ? token : null;
+        }
+
+        return null;
     }
 }
