@@ -44,6 +44,14 @@ if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
   (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed; the pgvector tests will fail"
 fi
 
+# The Kubernetes manifests are rendered with kubectl kustomize and validated against the Kubernetes schemas (node).
+# Debian's kubernetes-client (1.20) predates kustomize v5, so kubectl comes with the machine image, as in CI.
+command -v kubectl >/dev/null 2>&1 || echo "warning: kubectl (>= 1.27, kustomize v5) is not on PATH; the Kubernetes manifest tests will fail"
+if [ ! -d deploy/k8s/validate/node_modules/@kubernetes-models/validate ]; then
+  echo "== installing the manifest validator (deploy/k8s/validate)"
+  (cd deploy/k8s/validate && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed; the deployment tests will fail"
+fi
+
 echo "== build"
 if ! dotnet build Verity.slnx -c Release -nologo -v quiet 2>&1 | tee "$log"; then
   echo "build failed"
