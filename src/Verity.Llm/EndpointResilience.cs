@@ -128,8 +128,11 @@ internal sealed class EndpointResilience
         UseJitter = true,
         Delay = _options.RetryBaseDelay,
         MaxDelay = _options.RetryBaseDelay * 16,
+        // Once the failure has opened the circuit (or a half-open probe failed), a retry could only wait and then be
+        // refused: move on to the next model at once instead.
         ShouldHandle = args => ValueTask.FromResult(
             args.Outcome.Exception is { } e
+            && Health.StateProvider.CircuitState == CircuitState.Closed
             && FailureClassifier.IsTransient(e, args.Context.CancellationToken)
             && !(FailureClassifier.RetryAfter(e, TimeProvider.GetUtcNow()) > _options.MaxRetryAfter)),
         DelayGenerator = args => ValueTask.FromResult(

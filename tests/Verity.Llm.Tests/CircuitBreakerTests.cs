@@ -43,6 +43,32 @@ public sealed class CircuitBreakerTests : ServerTest
     }
 
     [Fact]
+    public async Task GetResponseAsync_FailureThatOpensTheCircuit_IsNotRetriedSoTheCallerFallsBackAtOnce()
+    {
+        // A retry delay the manual clock never reaches: a retry after the circuit opened would hang here.
+        using var client = ChatClient(o =>
+        {
+            o.MaxRetries = 2;
+            o.RetryBaseDelay = TimeSpan.FromMinutes(10);
+            o.MinimumThroughput = 2;
+            o.FailureRatio = 0.5;
+            o.BreakDuration = Break;
+        });
+        // 401 counts against the circuit without being retried; the 503 after it is the failure that opens it.
+        Server.Chat = _ => FakeReply.Error(401);
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => client.GetResponseAsync(Question()));
+        Server.Chat = _ => FakeReply.Error(503);
+
+        var second = client.GetResponseAsync(Question());
+        var finished = await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(second, finished);
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => second);
+        Assert.Equal(CircuitStatus.Open, Status().State);
+        Assert.Equal(2, Server.CountRequests(FakeOpenAiServer.ChatPath));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_AfterTheBreak_ProbesHalfOpenThenCloses()
     {
         using var client = Breaking();
