@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using Verity.Benchmarks.Chat;
 using Verity.Benchmarks.Ingest;
 using Verity.Benchmarks.Scale;
 using Verity.Benchmarks.ScaleOut;
@@ -10,7 +11,8 @@ public static class Program
 {
     /// <summary><c>scale [options]</c> runs the scale benchmark, <c>ingest [options]</c> the mixed-corpus
     /// ingestion benchmark, <c>scale-out [options]</c> the PostgreSQL workers and PGlite
-    /// search benchmark; anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short</c>).</summary>
+    /// search benchmark, <c>chat [options]</c> the answer path with scripted models (slow, failing, hanging);
+    /// anything else goes to BenchmarkDotNet (e.g. <c>--filter '*' --job short</c>).</summary>
     public static int Main(string[] args)
     {
         if (args is ["scale", ..])
@@ -26,6 +28,11 @@ public static class Program
         if (args is ["scale-out", ..])
         {
             return ScaleOutBenchmark.Run(args[1..]);
+        }
+
+        if (args is ["chat", ..])
+        {
+            return ChatBenchmark.Run(args[1..]);
         }
 
         // In-process: the default toolchain generates and builds a child project that rebuilds Verity.Core and
