@@ -6,7 +6,7 @@ using Verity.Server.Infrastructure;
 
 namespace Verity.Cli;
 
-/// <summary>The services of the offline commands (ingest, search, ask, worker): the same configuration keys and
+/// <summary>The services of the offline commands (ingest, search, ask, ...): the same configuration keys and
 /// wiring as the server, without HTTP.</summary>
 internal static class CliHost
 {

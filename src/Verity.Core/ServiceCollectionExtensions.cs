@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,6 +14,7 @@ using Verity.Core.Generation.Prompting;
 using Verity.Core.Ingestion;
 using Verity.Core.Retrieval;
 using Verity.Core.Routing;
+using Verity.Core.Telemetry;
 using Verity.Core.Text;
 
 namespace Verity.Core;
@@ -74,6 +76,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVerityCache>(sp => new MemoryVerityCache(options.Cache.Memory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CacheStatistics>();
+        // The RAG metrics; the host's IMeterFactory (AddMetrics, or any host builder) when there is one.
+        services.TryAddSingleton(sp => new RagMetrics(sp.GetService<IMeterFactory>(), sp.GetRequiredService<CacheStatistics>()));
         services.AddSingleton<AnswerCache>();
         services.AddSingleton(sp => new Retriever(
             sp.GetRequiredService<IIndexStore>(),
@@ -83,7 +87,8 @@ public static class ServiceCollectionExtensions
                 sp.GetRequiredService<CacheStatistics>(),
                 options.Cache.Embeddings,
                 sp.GetService<ILogger<CachingEmbeddingGenerator>>()),
-            options.Retrieval));
+            options.Retrieval,
+            sp.GetRequiredService<RagMetrics>()));
 
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<ExtractiveAnswerGenerator>();

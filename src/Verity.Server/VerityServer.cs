@@ -1,5 +1,6 @@
 using Verity.Server.Endpoints;
 using Verity.Server.Infrastructure;
+using Verity.Server.Telemetry;
 
 namespace Verity.Server;
 
@@ -16,6 +17,7 @@ public static class VerityServer
         var app = builder.Build();
         app.UseVerityServer();
         app.MapHealthEndpoints();
+        app.MapVerityMetrics();
         app.MapChatEndpoints();
         app.MapOpenAiEndpoints();
         app.MapSearchEndpoints();

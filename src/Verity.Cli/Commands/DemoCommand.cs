@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using Verity.Core.Ingestion;
 using Verity.Core.Model;
+using Verity.Server.Telemetry;
 
 namespace Verity.Cli.Commands;
 
@@ -30,7 +31,9 @@ internal static class DemoCommand
                 AnsiConsole.MarkupLine($"[grey]Reusing {Markup.Escape(data)}; unchanged documents are skipped.[/]");
             }
 
-            var app = ServeCommand.BuildApp(data, parse.GetValue(urls)!, anonymous: true, parse.GetValue(CliOptions.Store));
+            // Someone watches this terminal: plain log lines unless configured otherwise.
+            var app = ServeCommand.BuildApp(
+                data, parse.GetValue(urls)!, anonymous: true, parse.GetValue(CliOptions.Store), logFormat: LoggingSetup.Text);
             await app.StartAsync(ct);
 
             AnsiConsole.MarkupLine($"Ingesting the demo corpus into [bold]{Markup.Escape(data)}[/]");

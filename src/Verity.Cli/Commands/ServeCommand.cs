@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Verity.Server;
 using Verity.Server.Infrastructure;
+using Verity.Server.Telemetry;
 
 namespace Verity.Cli.Commands;
 
@@ -38,7 +39,8 @@ internal static class ServeCommand
                 : ServerRoles.Resolve(CliHost.ConfigurationFor(parse));
             if (chosen == ServerRole.Worker)
             {
-                return await WorkerCommand.RunAsync(parse, ct);
+                // A worker started as `serve` serves its health and metrics (no API) on --urls.
+                return await WorkerCommand.RunAsync(parse, parse.GetValue(urls), ct);
             }
 
             var app = BuildApp(parse.GetValue(CliOptions.Data), parse.GetValue(urls)!, parse.GetValue(anonymous), parse.GetValue(CliOptions.Store), chosen);
@@ -52,9 +54,14 @@ internal static class ServeCommand
     }
 
     public static WebApplication BuildApp(
-        string? dataDirectory, string urls, bool anonymous, string? store = null, ServerRole? role = null) =>
+        string? dataDirectory, string urls, bool anonymous, string? store = null, ServerRole? role = null, string? logFormat = null) =>
         VerityServer.Build([], builder =>
         {
+            if (logFormat is not null && string.IsNullOrEmpty(builder.Configuration[LoggingSetup.FormatKey]))
+            {
+                builder.Configuration[LoggingSetup.FormatKey] = logFormat;
+            }
+
             if (dataDirectory is not null)
             {
                 builder.Configuration[DataDirectory.ConfigurationKey] = dataDirectory;

@@ -54,6 +54,12 @@ public sealed class CacheStatistics : IDisposable
             .Select(pair => new CacheCounter(pair.Key, Interlocked.Read(ref pair.Value.Hits), Interlocked.Read(ref pair.Value.Misses)))
             .OrderBy(counter => counter.Cache, StringComparer.Ordinal)];
 
+    /// <summary>Totals of one cache so far; null before its first lookup.</summary>
+    public CacheCounter? Find(string cache) =>
+        _tallies.TryGetValue(cache, out var tally)
+            ? new CacheCounter(cache, Interlocked.Read(ref tally.Hits), Interlocked.Read(ref tally.Misses))
+            : null;
+
     public void Dispose()
     {
         if (_ownsMeter)

@@ -7,6 +7,7 @@ using Verity.Core.Generation.Prompting;
 using Verity.Core.Guardrails;
 using Verity.Core.Retrieval;
 using Verity.Core.Routing;
+using Verity.Core.Telemetry;
 
 namespace Verity.Core.Chat;
 
@@ -14,7 +15,8 @@ namespace Verity.Core.Chat;
 /// Question → input guardrails → routing (small talk needs no search; a long message is condensed into a query) →
 /// answer cache (keyed by tenant, permissions and index version) → retrieval inside the caller's permissions →
 /// context guardrails → prompt selection (duplicates dropped, token budget) → the generation chain (models in
-/// fallback order, then extractive) → citation check and PII redaction as the answer streams.
+/// fallback order, then extractive) → citation check and PII redaction as the answer streams. Each stage is a span
+/// under <c>verity.chat</c>; every answer is counted in <see cref="RagMetrics"/> when one is given.
 /// </summary>
 public sealed class ChatService(
     Retriever retriever,
@@ -26,7 +28,8 @@ public sealed class ChatService(
     IIndexStore store,
     GuardrailOptions guardrails,
     GroundingOptions grounding,
-    ExtractiveOptions extractive)
+    ExtractiveOptions extractive,
+    RagMetrics? metrics = null)
 {
     private readonly PiiRedactor? _redactor = guardrails.RedactPiiInAnswers ? PiiRedactor.FromOptions(guardrails) : null;
 
@@ -48,23 +51,23 @@ public sealed class ChatService(
     }
 
     /// <summary>The answer as it is written. Validation, guardrails and retrieval run before the first event, so a
-    /// host can still answer an invalid request with an error status.</summary>
-    public async IAsyncEnumerable<ChatEvent> StreamAsync(
+    /// host can still answer an invalid request with an error status. When traced, the <c>verity.chat</c> span starts
+    /// with the first event requested and ends when the stream ends or is disposed.</summary>
+    public IAsyncEnumerable<ChatEvent> StreamAsync(ChatRequest request, CancellationToken cancellationToken) =>
+        VerityTelemetry.Source.HasListeners()
+            ? ChatTelemetry.TraceAsync(request, StreamCoreAsync(request, cancellationToken), cancellationToken)
+            : StreamCoreAsync(request, cancellationToken);
+
+    private async IAsyncEnumerable<ChatEvent> StreamCoreAsync(
         ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        // Presence and size first, with the plain message; then the guardrails' content checks.
-        QueryPolicy.Validate(request.Question, retriever.Options.MaxQueryLength);
-        var input = InputGuard.Check(request.Question, guardrails);
-        if (!input.Allowed)
-        {
-            throw new GuardrailRejectedException(input);
-        }
-
-        var route = router.Route(request.Question);
+        var input = CheckInput(request.Question);
+        var route = Route(request.Question);
         if (route.Kind == RouteKind.SmallTalk)
         {
             var reply = route.Reply ?? "";
+            metrics?.RecordAnswer("router", degraded: false, cached: false, grounded: null);
             yield return new ChatAnswering("router", null);
             yield return new ChatDelta(reply);
             yield return new ChatCompleted(
@@ -76,16 +79,34 @@ public sealed class ChatService(
         }
 
         var searchQuery = route.Kind == RouteKind.Condense
-            ? await condenser.CondenseAsync(request.Question, cancellationToken).ConfigureAwait(false)
+            ? await CondenseAsync(request.Question, cancellationToken).ConfigureAwait(false)
             : request.Question;
 
-        var version = await store.GetIndexVersionAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
-        var cacheKey = AnswerCacheKey.Create(
-            request.Question, request.TenantId, request.Principals, version, request.Mode, request.TopK ?? DefaultSources,
-            request.Filters, request.Ranges, $"{prompts.TemplateId}|{chain.Fingerprint}|{grounding.MinCitedShare}");
-        if (await answers.GetAsync<ChatResult>(cacheKey, cancellationToken).ConfigureAwait(false) is { } hit)
+        IndexVersion version;
+        AnswerCacheKey cacheKey;
+        ChatResult? hit;
+        using (var span = Spans.Start(Spans.CacheLookup))
+        {
+            try
+            {
+                version = await store.GetIndexVersionAsync(request.TenantId, cancellationToken).ConfigureAwait(false);
+                cacheKey = AnswerCacheKey.Create(
+                    request.Question, request.TenantId, request.Principals, version, request.Mode, request.TopK ?? DefaultSources,
+                    request.Filters, request.Ranges, $"{prompts.TemplateId}|{chain.Fingerprint}|{grounding.MinCitedShare}");
+                hit = await answers.GetAsync<ChatResult>(cacheKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Spans.Fail(span, e))
+            {
+                throw;
+            }
+
+            span?.SetTag(Tags.CacheHit, hit is not null).SetTag(Tags.IndexVersion, version.ToString());
+        }
+
+        if (hit is not null)
         {
             var cached = hit with { Cached = true, LatencyMs = Elapsed(started), RetrievalMs = 0 };
+            metrics?.RecordAnswer(cached.Generator, cached.Degraded, cached: true, cached.Grounded);
             yield return new ChatAnswering(cached.Generator, cached.Model);
             yield return new ChatDelta(cached.Answer);
             yield return new ChatCompleted(cached);
@@ -105,8 +126,8 @@ public sealed class ChatService(
             },
             cancellationToken).ConfigureAwait(false);
 
-        var context = ContextGuard.Filter(search.Results, guardrails);
-        var sources = prompts.SelectSources(context.Kept);
+        var context = GuardContext(search.Results);
+        var sources = SelectSources(context.Kept);
         var degradations = new List<string>();
         if (search.Degradation is { } searchDegradation)
         {
@@ -191,7 +212,74 @@ public sealed class ChatService(
             await answers.SetAsync(cacheKey, result, cancellationToken).ConfigureAwait(false);
         }
 
+        metrics?.RecordAnswer(result.Generator, result.Degraded, cached: false, result.Grounded);
         yield return new ChatCompleted(result);
+    }
+
+    // Presence and size first, with the plain message; then the guardrails' content checks.
+    private GuardrailDecision CheckInput(string question)
+    {
+        using var span = Spans.Start(Spans.InputGuardrails);
+        try
+        {
+            QueryPolicy.Validate(question, retriever.Options.MaxQueryLength);
+            var input = InputGuard.Check(question, guardrails);
+            span?.SetTag(Tags.GuardrailsAllowed, input.Allowed).SetTag(Tags.GuardrailsReasons, input.Reasons.Count);
+            return input.Allowed ? input : throw new GuardrailRejectedException(input);
+        }
+        catch (Exception e) when (Spans.Fail(span, e))
+        {
+            throw;
+        }
+    }
+
+    private QueryRoute Route(string question)
+    {
+        using var span = Spans.Start(Spans.Route);
+        var route = router.Route(question);
+        span?.SetTag(Tags.RouteKind, route.Kind switch
+        {
+            RouteKind.SmallTalk => "small_talk",
+            RouteKind.Condense => "condense",
+            _ => "retrieve",
+        });
+        return route;
+    }
+
+    private Task<string> CondenseAsync(string question, CancellationToken cancellationToken) =>
+        VerityTelemetry.Source.HasListeners()
+            ? CondenseTracedAsync(question, cancellationToken)
+            : condenser.CondenseAsync(question, cancellationToken);
+
+    private async Task<string> CondenseTracedAsync(string question, CancellationToken cancellationToken)
+    {
+        using var span = Spans.Start(Spans.Condense);
+        try
+        {
+            return await condenser.CondenseAsync(question, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Spans.Fail(span, e))
+        {
+            throw;
+        }
+    }
+
+    private ContextFilterResult GuardContext(IReadOnlyList<SearchResult> results)
+    {
+        using var span = Spans.Start(Spans.ContextGuardrails);
+        var context = ContextGuard.Filter(results, guardrails);
+        span?.SetTag(Tags.GuardrailsFlagged, context.Flagged.Count).SetTag(Tags.GuardrailsExcluded, context.ExcludedCount);
+        return context;
+    }
+
+    private IReadOnlyList<SearchResult> SelectSources(IReadOnlyList<SearchResult> kept)
+    {
+        using var span = Spans.Start(Spans.Prompt);
+        var sources = prompts.SelectSources(kept);
+        span?.SetTag(Tags.PromptCandidates, kept.Count)
+            .SetTag(Tags.PromptSources, sources.Count)
+            .SetTag(Tags.PromptTemplate, prompts.TemplateId);
+        return sources;
     }
 
     private bool IsNoAnswer(string text) =>

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Verity.Core.Generation.Prompting;
 using Verity.Core.Retrieval;
+using Verity.Core.Telemetry;
 
 namespace Verity.Core.Generation;
 
@@ -10,7 +12,8 @@ namespace Verity.Core.Generation;
 /// The configured models in fallback order (primary, then cheaper or secondary ones), always ending with the
 /// extractive generator, which needs no model and cannot be down. A model that fails before it has written anything
 /// is skipped silently; one that fails mid-answer has its partial text retracted, and the next generator answers in
-/// full. Every failure is reported, so the response can say it is degraded and why.
+/// full. Every failure is reported, so the response can say it is degraded and why. Each attempt is a
+/// <c>verity.generate</c> span (outcome <c>ok</c>, <c>failed</c> or <c>retracted</c>, token usage).
 /// </summary>
 public sealed class GenerationChain
 {
@@ -52,6 +55,7 @@ public sealed class GenerationChain
         foreach (var link in links)
         {
             var generator = link.Generator;
+            using var span = StartSpan(link);
             yield return new GenerationStarted(generator.Name, link.Model);
             var written = false;
             ModelUnavailableException? failure = null;
@@ -64,6 +68,7 @@ public sealed class GenerationChain
                     AnswerUpdate update;
                     try
                     {
+                        Spans.Resume(span);
                         if (!await updates.MoveNextAsync().ConfigureAwait(false))
                         {
                             break;
@@ -76,6 +81,10 @@ public sealed class GenerationChain
                         failure = e;
                         break;
                     }
+                    catch (Exception e) when (Spans.Fail(span, e))
+                    {
+                        throw;
+                    }
 
                     if (update.Text.Length > 0)
                     {
@@ -85,6 +94,7 @@ public sealed class GenerationChain
 
                     if (update.Usage is { } usage)
                     {
+                        span?.SetTag(Tags.GenAiInputTokens, usage.PromptTokens).SetTag(Tags.GenAiOutputTokens, usage.CompletionTokens);
                         yield return new GenerationUsage(usage);
                     }
                 }
@@ -96,9 +106,13 @@ public sealed class GenerationChain
 
             if (failure is null)
             {
+                span?.SetTag(Tags.GenerateOutcome, "ok");
                 yield return new GenerationCompleted(generator.Name, link.Model);
                 yield break;
             }
+
+            Spans.MarkFailed(span, failure);
+            span?.SetTag(Tags.GenerateOutcome, written ? "retracted" : "failed");
 
             Log.GeneratorFailed(_logger, generator.Name, written, failure.Message);
             yield return new GenerationFailed(generator.Name, link.Model, failure.Message, Retracted: written);
@@ -106,6 +120,17 @@ public sealed class GenerationChain
 
         // Unreachable: the extractive generator is always last and never throws ModelUnavailableException.
         throw new InvalidOperationException("Every generator of the chain failed, including the extractive one.");
+    }
+
+    private static Activity? StartSpan(Link link)
+    {
+        var span = Spans.Start(Spans.Generate);
+        if (span is not null && link.Model is { } model)
+        {
+            span.SetTag(Tags.GenAiOperation, "chat").SetTag(Tags.GenAiModel, model);
+        }
+
+        return span?.SetTag(Tags.Generator, link.Generator.Name);
     }
 
     private sealed record Link(IAnswerGenerator Generator, string? Model);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Verity.Core.Generation.Prompting;
 using Verity.Core.Retrieval;
+using Verity.Core.Telemetry;
 
 namespace Verity.Core.Generation;
 
@@ -24,7 +25,7 @@ public sealed class LlmAnswerGenerator(ChatModel model, PromptBuilder prompts) :
             return new GeneratedAnswer(prompts.NoAnswerText, false, [], Name);
         }
 
-        var prompt = prompts.Build(question, sources);
+        var prompt = Render(question, sources);
         ChatResponse response;
         try
         {
@@ -54,7 +55,7 @@ public sealed class LlmAnswerGenerator(ChatModel model, PromptBuilder prompts) :
             yield break;
         }
 
-        var prompt = prompts.Build(question, sources);
+        var prompt = Render(question, sources);
         AnswerUsage? usage = null;
         IAsyncEnumerator<ChatResponseUpdate> updates;
         try
@@ -101,6 +102,17 @@ public sealed class LlmAnswerGenerator(ChatModel model, PromptBuilder prompts) :
         {
             throw Unavailable(e);
         }
+    }
+
+    // The prompt's size is only known once rendered for this generator (the list is cut to its budget here).
+    private BuiltPrompt Render(string question, IReadOnlyList<SearchResult> sources)
+    {
+        using var span = Spans.Start(Spans.PromptRender);
+        var prompt = prompts.Build(question, sources);
+        span?.SetTag(Tags.PromptSources, sources.Count)
+            .SetTag(Tags.PromptSourceTokens, prompt.SourceTokens)
+            .SetTag(Tags.PromptTemplate, prompt.TemplateId);
+        return prompt;
     }
 
     private ChatOptions Options() => new()

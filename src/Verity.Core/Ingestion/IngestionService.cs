@@ -6,13 +6,15 @@ using Verity.Core.Chunking;
 using Verity.Core.Documents;
 using Verity.Core.Model;
 using Verity.Core.Security;
+using Verity.Core.Telemetry;
 using Verity.Core.Text;
 
 namespace Verity.Core.Ingestion;
 
 /// <summary>
 /// Text → normalise → parse → chunk → embed → one atomic upsert. A document whose content hash, chunking version
-/// and embedding model are unchanged costs a lookup and nothing more.
+/// and embedding model are unchanged costs a lookup and nothing more. Traced as <c>verity.ingest.document</c> with a
+/// span per stage; every outcome (rejections included) is counted in <see cref="RagMetrics"/> when one is given.
 /// </summary>
 public sealed class IngestionService
 {
@@ -24,6 +26,8 @@ public sealed class IngestionService
     private readonly ILogger _logger;
     private readonly string _embeddingModel;
     private readonly Guardrails.PiiRedactor? _redactor;
+    private readonly RagMetrics? _metrics;
+    private readonly string _dbSystem;
 
     public IngestionService(
         IIndexStore store,
@@ -32,7 +36,8 @@ public sealed class IngestionService
         IChunker chunker,
         IngestionOptions options,
         ILogger<IngestionService> logger,
-        Guardrails.GuardrailOptions? guardrails = null)
+        Guardrails.GuardrailOptions? guardrails = null,
+        RagMetrics? metrics = null)
     {
         _redactor = guardrails is { RedactPiiAtIngestion: true } ? Guardrails.PiiRedactor.FromOptions(guardrails) : null;
         _store = store;
@@ -42,6 +47,8 @@ public sealed class IngestionService
         _options = options;
         _logger = logger;
         _embeddingModel = EmbeddingModelOf(embedder);
+        _metrics = metrics;
+        _dbSystem = Spans.DbSystem(store);
     }
 
     public IngestionOptions Options => _options;
@@ -51,6 +58,34 @@ public sealed class IngestionService
         ?? throw new InvalidOperationException("The embedding generator does not report its model id.");
 
     public async Task<IngestOutcome> IngestAsync(DocumentInput input, CancellationToken cancellationToken)
+    {
+        using var span = Spans.Start(Spans.IngestDocument);
+        span?.SetTag(Tags.Tenant, input.TenantId).SetTag(Tags.DocumentId, input.Id);
+        try
+        {
+            var outcome = await IngestCoreAsync(input, cancellationToken).ConfigureAwait(false);
+            var name = IngestOutcomes.Of(outcome.Status);
+            _metrics?.RecordIngested(name);
+            span?.SetTag(Tags.DocumentId, outcome.DocumentId)
+                .SetTag(Tags.IngestOutcome, outcome.Status == IngestStatus.Stale ? "stale" : name)
+                .SetTag(Tags.Chunks, outcome.Chunks);
+            return outcome;
+        }
+        catch (DocumentRejectedException e)
+        {
+            _metrics?.RecordIngested(IngestOutcomes.Rejected);
+            _metrics?.RecordIngestFailure();
+            span?.SetTag(Tags.IngestOutcome, IngestOutcomes.Rejected);
+            Spans.MarkFailed(span, e);
+            throw;
+        }
+        catch (Exception e) when (Spans.Fail(span, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<IngestOutcome> IngestCoreAsync(DocumentInput input, CancellationToken cancellationToken)
     {
         if (input.Id is not null && string.IsNullOrWhiteSpace(input.Id))
         {
@@ -147,13 +182,22 @@ public sealed class IngestionService
     private async Task<PreparedDocument> PrepareAsync(DocumentInput input, Fingerprinted fingerprint, CancellationToken cancellationToken)
     {
         ParsedDocument parsed;
-        if (fingerprint.Text is { } text)
+        using (var span = Spans.Start(fingerprint.Text is null ? Spans.IngestLoad : Spans.IngestParse))
         {
-            parsed = _formats.Parse(fingerprint.MediaType, text);
-        }
-        else
-        {
-            parsed = await LoadWithTimeoutAsync(input.Content!.Value, fingerprint.MediaType, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(Tags.MediaType, fingerprint.MediaType)
+                .SetTag(Tags.DocumentBytes, input.Content?.Length ?? Encoding.UTF8.GetByteCount(fingerprint.Text!));
+            try
+            {
+                parsed = fingerprint.Text is { } text
+                    ? _formats.Parse(fingerprint.MediaType, text)
+                    : await LoadWithTimeoutAsync(input.Content!.Value, fingerprint.MediaType, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Spans.Fail(span, e))
+            {
+                throw;
+            }
+
+            span?.SetTag(Tags.Sections, parsed.Sections.Count);
         }
 
         var binary = fingerprint.Text is null;
@@ -236,30 +280,8 @@ public sealed class IngestionService
     private async Task<IngestOutcome> WriteAsync(
         DocumentInput input, PreparedDocument prepared, IngestStatus status, CancellationToken cancellationToken)
     {
-        var chunked = _chunker.ChunkDocument(prepared.Parsed);
-        var chunks = chunked.Chunks;
-        var records = new List<ChunkRecord>(chunks.Count);
-        for (var start = 0; start < chunks.Count; start += _options.EmbeddingBatchSize)
-        {
-            var batch = chunks.Skip(start).Take(_options.EmbeddingBatchSize).ToList();
-            var embeddings = await _embedder
-                .GenerateAsync(batch.Select(c => EmbeddingText(prepared.Title, c)), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-            if (embeddings.Count != batch.Count)
-            {
-                throw new InvalidOperationException("The embedding generator returned a different number of vectors than inputs.");
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var c = batch[i];
-                records.Add(new ChunkRecord(c.Ordinal, c.Text, c.HeadingPath, c.TokenCount, embeddings[i].Vector)
-                {
-                    Page = c.Page,
-                    Parent = c.Parent,
-                });
-            }
-        }
+        var chunked = Chunk(prepared.Parsed);
+        var records = await EmbedAsync(prepared.Title, chunked.Chunks, cancellationToken).ConfigureAwait(false);
 
         var document = new DocumentRecord
         {
@@ -278,8 +300,8 @@ public sealed class IngestionService
             ChunkCount = records.Count,
             TextLength = prepared.Text.Length,
         };
-        var result = await _store.UpsertDocumentAsync(
-            new DocumentWrite(document, prepared.Text, records) { Parents = chunked.Parents }, cancellationToken).ConfigureAwait(false);
+        var result = await UpsertAsync(
+            new DocumentWrite(document, prepared.Text, records) { Parents = chunked.Parents }, status, cancellationToken).ConfigureAwait(false);
         if (!result.Applied)
         {
             Log.DocumentStale(_logger, result.Document.Id, input.SourceVersion ?? 0, result.Document.SourceVersion ?? 0);
@@ -289,6 +311,73 @@ public sealed class IngestionService
         var stored = result.Document;
         Log.DocumentIngested(_logger, stored.Id, status, records.Count, stored.Version);
         return new IngestOutcome(status, stored.Id, records.Count, stored.Version);
+    }
+
+    private ChunkedDocument Chunk(ParsedDocument document)
+    {
+        using var span = Spans.Start(Spans.IngestChunk);
+        var chunked = _chunker.ChunkDocument(document);
+        span?.SetTag(Tags.Chunks, chunked.Chunks.Count)
+            .SetTag(Tags.ChunkTokens, chunked.Chunks.Sum(c => c.TokenCount))
+            .SetTag(Tags.Parents, chunked.Parents.Count);
+        return chunked;
+    }
+
+    private async Task<List<ChunkRecord>> EmbedAsync(string title, IReadOnlyList<TextChunk> chunks, CancellationToken cancellationToken)
+    {
+        using var span = Spans.Start(Spans.IngestEmbed);
+        span?.SetTag(Tags.GenAiOperation, "embeddings")
+            .SetTag(Tags.GenAiModel, _embeddingModel)
+            .SetTag(Tags.EmbedInputs, chunks.Count)
+            .SetTag(Tags.EmbedBatches, (chunks.Count + _options.EmbeddingBatchSize - 1) / _options.EmbeddingBatchSize);
+        try
+        {
+            var records = new List<ChunkRecord>(chunks.Count);
+            for (var start = 0; start < chunks.Count; start += _options.EmbeddingBatchSize)
+            {
+                var batch = chunks.Skip(start).Take(_options.EmbeddingBatchSize).ToList();
+                var embeddings = await _embedder
+                    .GenerateAsync(batch.Select(c => EmbeddingText(title, c)), cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+                if (embeddings.Count != batch.Count)
+                {
+                    throw new InvalidOperationException("The embedding generator returned a different number of vectors than inputs.");
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var c = batch[i];
+                    records.Add(new ChunkRecord(c.Ordinal, c.Text, c.HeadingPath, c.TokenCount, embeddings[i].Vector)
+                    {
+                        Page = c.Page,
+                        Parent = c.Parent,
+                    });
+                }
+            }
+
+            return records;
+        }
+        catch (Exception e) when (Spans.Fail(span, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<UpsertResult> UpsertAsync(DocumentWrite write, IngestStatus status, CancellationToken cancellationToken)
+    {
+        using var span = Spans.Start(Spans.IngestUpsert);
+        span?.SetTag(Tags.DbSystem, _dbSystem).SetTag(Tags.Chunks, write.Chunks.Count);
+        try
+        {
+            var result = await _store.UpsertDocumentAsync(write, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(Tags.IngestOutcome, result.Applied ? IngestOutcomes.Of(status) : "stale")
+                .SetTag(Tags.DocumentVersion, result.Document.Version);
+            return result;
+        }
+        catch (Exception e) when (Spans.Fail(span, e))
+        {
+            throw;
+        }
     }
 
     // The title and heading path go into the vector too: a chunk about "limits" under "Rate limits > Enterprise"

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Verity.Core.Ingestion;
+using Verity.Core.Telemetry;
 
 namespace Verity.Core.Jobs;
 
@@ -9,6 +10,8 @@ namespace Verity.Core.Jobs;
 /// written in one store transaction before its item is marked done, and writes are idempotent, so a crash between
 /// the two makes the item run again to the same result. Rejected documents are quarantined at once with their
 /// reason; transient failures are retried with exponential backoff until <see cref="IngestionWorkerOptions.MaxAttempts"/>.
+/// Each item is a <c>verity.ingest.item</c> span; deletes, rejections and failed attempts are counted in
+/// <see cref="RagMetrics"/> when one is given (ingested documents are counted by <see cref="IngestionService"/>).
 /// </summary>
 public sealed class IngestionWorker : IDisposable
 {
@@ -19,6 +22,7 @@ public sealed class IngestionWorker : IDisposable
     private readonly ILogger<IngestionWorker> _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly RagMetrics? _metrics;
 
     public IngestionWorker(
         IIngestJobStore jobs,
@@ -26,7 +30,8 @@ public sealed class IngestionWorker : IDisposable
         IngestionService ingestion,
         IngestionWorkerOptions options,
         ILogger<IngestionWorker> logger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        RagMetrics? metrics = null)
     {
         _jobs = jobs;
         _store = store;
@@ -34,6 +39,7 @@ public sealed class IngestionWorker : IDisposable
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _metrics = metrics;
     }
 
     /// <summary>Identifies this process's leases: host, process id and start time, so that a later process can
@@ -239,9 +245,17 @@ public sealed class IngestionWorker : IDisposable
         }
 
         var item = leased.Item;
+        using var span = Spans.Start(Spans.IngestItem);
+        span?.SetTag(Tags.Tenant, item.TenantId)
+            .SetTag(Tags.JobId, item.JobId)
+            .SetTag(Tags.DocumentId, item.DocumentId)
+            .SetTag(Tags.IngestAction, JobVocabulary.Text(item.Action))
+            .SetTag(Tags.IngestAttempt, item.Attempts);
         if (item.Attempts > _options.MaxAttempts)
         {
             // Leased and abandoned again and again: whatever reads it takes its worker down with it.
+            _metrics?.RecordIngestFailure();
+            span?.SetTag(Tags.IngestOutcome, "quarantined").SetStatus(ActivityStatusCode.Error, "Abandoned");
             await _jobs.QuarantineItemAsync(
                 item.Id,
                 $"Abandoned {item.Attempts - 1} times without finishing (the process ingesting it stopped); last error: {Sentence(item.Error ?? "none")}",
@@ -258,12 +272,14 @@ public sealed class IngestionWorker : IDisposable
             var (outcome, chunks, bytesRead) = await RunItemAsync(leased, itemCancellation.Token).ConfigureAwait(false);
             await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
             await _jobs.CompleteItemAsync(item.Id, outcome, chunks, bytesRead, CancellationToken.None).ConfigureAwait(false);
+            span?.SetTag(Tags.IngestOutcome, JobVocabulary.Text(outcome));
             Log.ItemDone(_logger, item.JobId, item.DocumentId, outcome, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: the lease runs out (or the next start releases it) and the item runs again.
             await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
+            span?.SetTag(Tags.Cancelled, true);
             throw;
         }
         catch (OperationCanceledException) when (heartbeat.LeaseLost)
@@ -271,17 +287,29 @@ public sealed class IngestionWorker : IDisposable
             // Another worker may own the item now (or its job was cancelled): whatever this attempt did is left to
             // the versioned, idempotent write, and the item's end is not this worker's to record.
             await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
+            span?.SetTag(Tags.IngestOutcome, "lease_lost");
             Log.LeaseLost(_logger, item.JobId, item.DocumentId);
         }
         catch (Exception e) when (e is DocumentRejectedException or InvalidRequestException)
         {
             await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
+            // A rejected document was counted where it was rejected; an invalid item is counted here.
+            if (e is InvalidRequestException)
+            {
+                _metrics?.RecordIngestFailure();
+            }
+
+            span?.SetTag(Tags.IngestOutcome, "quarantined");
+            Spans.MarkFailed(span, e);
             Log.ItemQuarantined(_logger, item.JobId, item.DocumentId, e.Message);
             await _jobs.QuarantineItemAsync(item.Id, e.Message, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             await heartbeat.StopAsync(heartbeatLoop).ConfigureAwait(false);
+            _metrics?.RecordIngestFailure();
+            span?.SetTag(Tags.IngestOutcome, item.Attempts >= _options.MaxAttempts ? "quarantined" : "retry");
+            Spans.MarkFailed(span, e);
             await FailAsync(item, e).ConfigureAwait(false);
         }
 
@@ -382,7 +410,7 @@ public sealed class IngestionWorker : IDisposable
         var existing = await _store.GetDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
         if (existing is not null && existing.Source != leased.Source)
         {
-            throw new DocumentRejectedException(
+            throw Rejected(
                 $"The id '{item.DocumentId}' already belongs to a document from another source ({existing.Source}); " +
                 "delete that document or ingest this source into another tenant.");
         }
@@ -391,13 +419,13 @@ public sealed class IngestionWorker : IDisposable
         if (existing is not null && descriptor.WriterPrincipals is { } writer && !existing.Acl.IsPublic
             && !existing.Acl.Principals.Intersect(writer, StringComparer.Ordinal).Any())
         {
-            throw new DocumentRejectedException(
+            throw Rejected(
                 $"The document '{item.DocumentId}' now has an access list that excludes the caller who uploaded this version.");
         }
 
         if (item.Action == JobItemAction.Delete)
         {
-            var removed = await _store.DeleteDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
+            var removed = await DeleteAsync(item, cancellationToken).ConfigureAwait(false);
             if (removed)
             {
                 Log.DocumentRemoved(_logger, item.DocumentId);
@@ -410,7 +438,7 @@ public sealed class IngestionWorker : IDisposable
         if (content is null)
         {
             // The file went away between the scan and now: the source no longer has the document.
-            var removed = await _store.DeleteDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
+            var removed = await DeleteAsync(item, cancellationToken).ConfigureAwait(false);
             return (removed ? JobItemOutcome.Removed : JobItemOutcome.Unchanged, 0, 0);
         }
 
@@ -430,7 +458,7 @@ public sealed class IngestionWorker : IDisposable
     {
         if (item.Locator is null)
         {
-            throw new DocumentRejectedException("The item carries neither content nor a file to read.");
+            throw Rejected("The item carries neither content nor a file to read.");
         }
 
         var file = new FileInfo(item.Locator);
@@ -450,12 +478,27 @@ public sealed class IngestionWorker : IDisposable
 
         if (file.Length > _ingestion.Options.MaxDocumentBytes)
         {
-            throw new DocumentRejectedException(
+            throw Rejected(
                 $"The file is {IngestionService.FormatBytes(file.Length)}; the limit is " +
                 $"{IngestionService.FormatBytes(_ingestion.Options.MaxDocumentBytes)} (Ingestion:MaxDocumentBytes).");
         }
 
         return await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> DeleteAsync(JobItem item, CancellationToken cancellationToken)
+    {
+        var removed = await _store.DeleteDocumentAsync(item.TenantId, item.DocumentId, cancellationToken).ConfigureAwait(false);
+        _metrics?.RecordIngested(removed ? IngestOutcomes.Deleted : IngestOutcomes.Unchanged);
+        return removed;
+    }
+
+    // Rejections found here, before the ingestion service sees the document, are counted here; the service counts its own.
+    private DocumentRejectedException Rejected(string reason)
+    {
+        _metrics?.RecordIngested(IngestOutcomes.Rejected);
+        _metrics?.RecordIngestFailure();
+        return new DocumentRejectedException(reason);
     }
 
     public void Dispose() => _wake.Dispose();

@@ -7,6 +7,7 @@ using Verity.Core;
 using Verity.Llm;
 using Verity.Server.Audit;
 using Verity.Server.Security;
+using Verity.Server.Telemetry;
 
 namespace Verity.Server.Infrastructure;
 
@@ -58,6 +59,7 @@ public static class ServerSetup
 
         // Framework request logs stay at Warning: six lines per request at Information cost real throughput.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddVerityConsole(configuration, LoggingSetup.Json);
         var role = ServerRoles.Resolve(configuration);
         if (role == ServerRole.Worker)
         {
@@ -66,6 +68,7 @@ public static class ServerSetup
 
         services.AddVerityServices(configuration);
         services.AddHostedService<IndexInitializer>();
+        services.AddVerityTelemetry(configuration, role, http: true);
         services.AddOptions<SourcesOptions>().Bind(configuration.GetSection("Verity:Sources"));
         services.AddHostedService(sp => new RoleNotice(
             role, sp.GetRequiredService<StoreLocation>(), sp.GetRequiredService<IOptions<SourcesOptions>>(), sp.GetRequiredService<ILogger<RoleNotice>>()));
@@ -88,7 +91,9 @@ public static class ServerSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            context.ProblemDetails.Extensions.TryAdd("trace_id", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+            // The framework's own "traceId" is the whole traceparent; callers get the bare trace id, as in X-Trace-Id.
+            context.ProblemDetails.Extensions.Remove("traceId");
+            context.ProblemDetails.Extensions["trace_id"] = TraceIdHeader.Of(context.HttpContext);
 
             // Errors raised by the framework itself (status code pages) get a sentence a caller can act on too.
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
@@ -112,10 +117,11 @@ public static class ServerSetup
 
     public static WebApplication UseVerityServer(this WebApplication app)
     {
+        app.UseTraceIdHeader();
         app.UseVerityAudit();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
+        app.UseTracedAuthentication();
         // After authentication, so budgets are per caller; Verity:RateLimits:Enabled=false leaves no limiter.
         if (app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>>().Value.GlobalLimiter is not null)
         {
