@@ -74,4 +74,8 @@ queries=$([ $quick = 1 ] && echo 100 || echo 300)
 dotnet run -c Release --project bench/Verity.Benchmarks -- scale-out --size-mb 12 --workers 1,2,4 --lanes 1,2 --chunks 10000 \
   --queries "$queries" --out "$out/scale-out" --cli src/Verity.Cli/bin/Release/net10.0/verity.dll
 
+echo "== 8. The answer path: a scripted OpenAI-protocol model healthy, cached, failing, down and hanging (fallback,"
+echo "   circuit breaker, extractive degradation); the model's latency is scripted, not a real model's"
+dotnet run -c Release --project bench/Verity.Benchmarks -- chat --out "$out/chat"
+
 echo "== done: figures above; reports in $out"
