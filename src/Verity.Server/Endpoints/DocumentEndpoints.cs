@@ -122,14 +122,18 @@ public static partial class DocumentEndpoints
     }
 
     public static async Task<NoContent> DeleteDocumentAsync(
-        string id, IIndexStore store, HttpContext context, CancellationToken cancellationToken)
+        string id, IIndexStore store, Verity.Core.Telemetry.RagMetrics metrics, HttpContext context, CancellationToken cancellationToken)
     {
         // A document the caller may not read does not exist for it, so it cannot be deleted either.
         var caller = Caller.Of(context);
-        return await store.GetDocumentAsync(caller.TenantId, id, caller.Principals, cancellationToken) is not null
-            && await store.DeleteDocumentAsync(caller.TenantId, id, cancellationToken)
-            ? TypedResults.NoContent()
-            : throw NotFound(id);
+        if (await store.GetDocumentAsync(caller.TenantId, id, caller.Principals, cancellationToken) is null
+            || !await store.DeleteDocumentAsync(caller.TenantId, id, cancellationToken))
+        {
+            throw NotFound(id);
+        }
+
+        metrics.RecordIngested(Verity.Core.Telemetry.IngestOutcomes.Deleted);
+        return TypedResults.NoContent();
     }
 
     /// <summary><c>"public"</c> (or absent) → public within the tenant; <c>{"users": [], "groups": [], "roles": []}</c>

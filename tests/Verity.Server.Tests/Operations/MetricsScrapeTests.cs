@@ -37,6 +37,9 @@ public sealed class MetricsScrapeTests(TelemetryHost host) : IClassFixture<Telem
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var rejected = await host.Client.PostAsJsonAsync("/v1/documents", new { id = "ops/empty", text = "<p> </p>", media_type = "text/html" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
+        var doomed = await host.Client.PostAsJsonAsync("/v1/documents", new { id = "ops/doomed", text = "The old canteen menu.", media_type = "text/plain" });
+        Assert.Equal(HttpStatusCode.Created, doomed.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync("/v1/documents/ops/doomed")).StatusCode);
 
         // The sampler reads the new index change within its 50 ms interval.
         var scrape = await ScrapeUntilAsync(s => s.Named("rag_index_staleness_seconds").Count > 0);
@@ -68,6 +71,7 @@ public sealed class MetricsScrapeTests(TelemetryHost host) : IClassFixture<Telem
         var ingested = scrape.Named("rag_ingested_documents_total");
         Assert.True(ingested.Where(s => s.Label("outcome") == "added").Sum(s => s.Value) >= TestDocuments.All.Length + 1, Describe(ingested));
         Assert.True(ingested.Where(s => s.Label("outcome") == "rejected").Sum(s => s.Value) >= 1, Describe(ingested));
+        Assert.True(ingested.Where(s => s.Label("outcome") == "deleted").Sum(s => s.Value) >= 1, Describe(ingested));
         Assert.Equal("counter", scrape.Types["rag_ingest_failures_total"]);
         Assert.True(Assert.Single(scrape.Named("rag_ingest_failures_total")).Value >= 1);
 
