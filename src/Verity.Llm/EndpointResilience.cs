@@ -7,7 +7,7 @@ using Verity.Core;
 namespace Verity.Llm;
 
 /// <summary>
-/// One endpoint's Polly pipeline — retry (transient failures, exponential backoff with jitter, Retry-After honoured)
+/// One endpoint's Polly pipeline — a total timeout around retry (transient failures, exponential backoff with jitter, Retry-After honoured)
 /// around a circuit breaker around a per-attempt timeout — and the translation of what it gives up on into
 /// <see cref="ModelUnavailableException"/>. The breaker is its own pipeline so that failures seen after the pipeline
 /// has returned (a stream dying halfway) can be counted by the same breaker.
@@ -27,7 +27,10 @@ internal sealed class EndpointResilience
         Breaker = new ResiliencePipelineBuilder { Name = "verity-model-breaker", InstanceName = options.Name, TimeProvider = TimeProvider }
             .AddCircuitBreaker(BreakerOptions())
             .Build();
-        var builder = new ResiliencePipelineBuilder { Name = "verity-model", InstanceName = options.Name, TimeProvider = TimeProvider };
+        // The outer timeout bounds the whole call; the retry strategy declines once it has fired (the attempt then
+        // sees the cancellation of its context, which is not transient), so the caller moves on to the next model.
+        var builder = new ResiliencePipelineBuilder { Name = "verity-model", InstanceName = options.Name, TimeProvider = TimeProvider }
+            .AddTimeout(options.TotalTimeout);
         if (options.MaxRetries > 0)
         {
             builder.AddRetry(RetryOptions());
@@ -40,7 +43,7 @@ internal sealed class EndpointResilience
 
     public TimeProvider TimeProvider { get; }
 
-    /// <summary>Retry, breaker and per-attempt timeout.</summary>
+    /// <summary>Total timeout, retry, breaker and per-attempt timeout.</summary>
     public ResiliencePipeline Pipeline { get; }
 
     /// <summary>The breaker alone.</summary>

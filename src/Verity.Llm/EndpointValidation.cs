@@ -62,6 +62,11 @@ internal static partial class EndpointValidation
         }
 
         Range(problems, section, "Timeout", o.Timeout, MinTimeout, MaxDuration);
+        Range(problems, section, "TotalTimeout", o.TotalTimeout, MinTimeout, MaxDuration);
+        if (o.TotalTimeout < o.Timeout)
+        {
+            problems.Add($"{section}:TotalTimeout ({o.TotalTimeout}) must be at least Timeout ({o.Timeout}): it bounds all attempts together.");
+        }
         if (o.MaxRetries is < 0 or > 10)
         {
             problems.Add($"{section}:MaxRetries must be between 0 and 10 (got {o.MaxRetries}).");

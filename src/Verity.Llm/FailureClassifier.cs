@@ -31,7 +31,9 @@ internal static class FailureClassifier
 
     public static string Describe(Exception exception, RemoteEndpointOptions options) => exception switch
     {
-        TimeoutRejectedException => $"no response within {Seconds(options.Timeout)} s",
+        TimeoutRejectedException timeout when timeout.Timeout == options.TotalTimeout && options.TotalTimeout != options.Timeout
+            => $"no response within {Seconds(options.TotalTimeout)} s over all attempts",
+        TimeoutRejectedException timeout => $"no response within {Seconds(timeout.Timeout)} s",
         StreamIdleTimeoutException idle => $"no update for {Seconds(idle.IdleTimeout)} s in the middle of the answer",
         ClientResultException { Status: 0 } result => result.InnerException is HttpRequestException http
             ? $"connection failed ({http.HttpRequestError})" : "no response",

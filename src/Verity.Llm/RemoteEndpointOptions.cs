@@ -30,6 +30,11 @@ public abstract class RemoteEndpointOptions
     /// <summary>Upper bound of one attempt: a whole response, or for a stream the time to its first update.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Upper bound of a whole call, all attempts and retry delays included: the longest a caller waits on
+    /// this endpoint before the next one in the chain is tried. Without it a hanging endpoint would cost
+    /// <see cref="Timeout"/> × (1 + <see cref="MaxRetries"/>) plus the delays.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Retries of transient failures (connection errors, timeouts, 408, 429, 500, 502, 503, 504).</summary>
     public int MaxRetries { get; set; } = 2;
 
@@ -96,6 +101,7 @@ public abstract class RemoteEndpointOptions
         target.ApiKey = ApiKey;
         target.ApiKeyHeader = ApiKeyHeader;
         target.Timeout = Timeout;
+        target.TotalTimeout = TotalTimeout;
         target.MaxRetries = MaxRetries;
         target.RetryBaseDelay = RetryBaseDelay;
         target.MaxRetryAfter = MaxRetryAfter;

@@ -87,6 +87,18 @@ public sealed class LlmOptionsTests
     }
 
     [Fact]
+    public void Validate_TotalTimeoutShorterThanOneAttempt_IsReported()
+    {
+        var options = Configured();
+        options.Timeout = TimeSpan.FromSeconds(30);
+        options.TotalTimeout = TimeSpan.FromSeconds(10);
+
+        var message = Problems(options);
+
+        Assert.Contains("Llm:TotalTimeout (00:00:10) must be at least Timeout (00:00:30)", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_KeyWithALineBreak_IsReportedWithoutTheKey()
     {
         var options = Configured();

@@ -133,6 +133,26 @@ public sealed class RetryTests : ServerTest
     }
 
     [Fact]
+    public async Task GetResponseAsync_HangingServer_TotalTimeoutEndsTheRetriesEarly()
+    {
+        Server.Chat = _ => FakeReply.Hang();
+        using var client = ChatClient(o =>
+        {
+            // Five retries would mean six attempts (1.8 s); the total bound leaves room for about two.
+            o.Timeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetries = 5;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(700);
+        });
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => client.GetResponseAsync(Question()));
+
+        Assert.Equal("primary (fake-chat) is unavailable: no response within 0.7 s over all attempts", error.Message);
+        // Requests still on their way when the bound fired may never be counted (a loaded machine): only the ceiling holds.
+        Assert.InRange(Server.CountRequests(FakeOpenAiServer.ChatPath), 0, 3);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_SlowButInTime_Answers()
     {
         Server.Chat = r => FakeOpenAiServer.GroundedAnswer(r).WithDelay(TimeSpan.FromMilliseconds(150));
