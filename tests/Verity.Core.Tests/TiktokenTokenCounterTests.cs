@@ -26,4 +26,38 @@ public sealed class TiktokenTokenCounterTests
 
         Assert.True(Counter.CountTokens(string.Concat(Enumerable.Repeat(sentence, 10))) > 5 * Counter.CountTokens(sentence));
     }
+
+    public static TheoryData<string> Texts() => new()
+    {
+        "Rotate the VPN gateway certificates every ninety days.",
+        "Line one\n\nLine two\n   indented\tand tabbed   \n\n\n",
+        "東京の天気は晴れです。明日は雨が降るでしょう。",
+        "Emoji 🚀🔥 and accents: café, naïve, Zürich — “quoted”.",
+        "12345678901234567890 3.14159 0xDEADBEEF 2026-11-25T05:18:24Z",
+        "aGVsbG8gd29ybGQgdGhpcyBpcyBiYXNlNjQgZW5jb2RlZCB0ZXh0IHRoYXQgbG9va3MgbGlrZSBhIGJsb2I=",
+        "    ",
+        "x",
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void CountTokensWithin_AnyLimitAroundTheCount_AgreesWithCountTokens(string text)
+    {
+        var repeated = string.Concat(Enumerable.Repeat(text + " ", 40));
+        foreach (var sample in new[] { text, repeated })
+        {
+            var count = Counter.CountTokens(sample);
+            foreach (var limit in new[] { 0, 1, count - 1, count, count + 1, count * 2 }.Where(l => l >= 0))
+            {
+                Assert.Equal(count <= limit ? count : null, Counter.CountTokensWithin(sample, limit));
+            }
+        }
+    }
+
+    [Fact]
+    public void CountTokensWithin_Empty_ZeroEvenWithLimitZero() => Assert.Equal(0, Counter.CountTokensWithin("", 0));
+
+    [Fact]
+    public void CountTokensWithin_NegativeLimit_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Counter.CountTokensWithin("text", -1));
 }

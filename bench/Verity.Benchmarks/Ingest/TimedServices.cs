@@ -68,6 +68,15 @@ internal sealed class TimedTokenCounter(ITokenCounter inner, StageTimings timing
         timings.AddTokenCount(started, text.Length);
         return count;
     }
+
+    // Timed like a full count; the characters recorded are those offered, an upper bound on those read.
+    public int? CountTokensWithin(string text, int limit)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var count = inner.CountTokensWithin(text, limit);
+        timings.AddTokenCount(started, text.Length);
+        return count;
+    }
 }
 
 internal sealed class TimedEmbedder(IEmbeddingGenerator<string, Embedding<float>> inner, StageTimings timings)

@@ -58,8 +58,9 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
     // Each piece remembers the separator that stood before it, so packing restores the original layout.
     private void Split(string text, int level, string joiner, List<Piece> output)
     {
-        var count = tokens.CountTokens(text);
-        if (count <= options.MaxTokens)
+        // Most texts that reach here are far longer than a chunk: the bounded count stops after MaxTokens tokens
+        // instead of reading all of them only to learn that they do not fit.
+        if (tokens.CountTokensWithin(text, options.MaxTokens) is { } count)
         {
             output.Add(new Piece(text, WithJoiner(count, joiner, text), joiner));
             return;
@@ -203,8 +204,7 @@ public sealed class RecursiveChunker(ITokenCounter tokens, ChunkingOptions optio
             }
 
             var candidate = text[start..].Trim();
-            var count = tokens.CountTokens(candidate);
-            if (count > budget)
+            if (tokens.CountTokensWithin(candidate, budget) is not { } count)
             {
                 break;
             }

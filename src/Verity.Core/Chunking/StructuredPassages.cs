@@ -35,8 +35,7 @@ internal sealed class StructuredPassages(ITokenCounter tokens, int maxTokens)
             }
 
             var own = Render(section.HeadingPath, body, section.HeadingPath, previous: null);
-            var ownTokens = tokens.CountTokens(own);
-            if (ownTokens > maxTokens)
+            if (tokens.CountTokensWithin(own, maxTokens) is not { } ownTokens)
             {
                 if (group.Flush() is { } pending)
                 {
@@ -95,8 +94,7 @@ internal sealed class StructuredPassages(ITokenCounter tokens, int maxTokens)
 
         var part = Render(section.HeadingPath, body, path, group.Members[^1]);
         var text = group.Text + Joiner + part;
-        var count = tokens.CountTokens(text);
-        if (count > maxTokens)
+        if (tokens.CountTokensWithin(text, maxTokens) is not { } count)
         {
             return false;
         }
@@ -161,7 +159,7 @@ internal sealed class StructuredPassages(ITokenCounter tokens, int maxTokens)
             var line = $"{new string('#', Math.Min(level + 1, 6))} {headingPath[level]}";
 
             // A "heading" that is really a paragraph (a long bold line taken for a title) would crowd out the text.
-            if (headingPath[level].Length > 0 && tokens.CountTokens(line) <= SmallTokens)
+            if (headingPath[level].Length > 0 && tokens.CountTokensWithin(line, SmallTokens) is not null)
             {
                 lines.Add(line);
             }

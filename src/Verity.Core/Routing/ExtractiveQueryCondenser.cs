@@ -66,7 +66,7 @@ public sealed partial class ExtractiveQueryCondenser(RoutingOptions options, ITo
         return result;
     }
 
-    private bool Fits(string text) => tokens.CountTokens(text) <= options.CondensedMaxTokens;
+    private bool Fits(string text) => tokens.CountTokensWithin(text, options.CondensedMaxTokens) is not null;
 
     private static bool IsQuestion(string sentence) =>
         sentence.TrimEnd(')', ']', '"', '\'', '\u201D', '\u2019', ' ').EndsWith('?');

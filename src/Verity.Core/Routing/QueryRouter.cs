@@ -53,7 +53,7 @@ public sealed class QueryRouter
             return smallTalk;
         }
 
-        return _tokens.CountTokens(question) > _options.CondenseAboveTokens ? QueryRoute.Condense : QueryRoute.Retrieve;
+        return _tokens.CountTokensWithin(question, _options.CondenseAboveTokens) is null ? QueryRoute.Condense : QueryRoute.Retrieve;
     }
 
     private QueryRoute? MatchSmallTalk(string question)

@@ -11,4 +11,23 @@ public sealed class TiktokenTokenCounter : ITokenCounter
     public string Name => "o200k_base";
 
     public int CountTokens(string text) => text.Length == 0 ? 0 : Shared.Value.CountTokens(text);
+
+    // The tokenizer encodes piece by piece and stops at the first piece past the limit: the whole text fits exactly
+    // when that point is its end.
+    public int? CountTokensWithin(string text, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+
+        if (limit == 0)
+        {
+            return null;
+        }
+
+        var end = Shared.Value.GetIndexByTokenCount(text, limit, out _, out var count);
+        return end >= text.Length ? count : null;
+    }
 }
