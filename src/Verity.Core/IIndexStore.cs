@@ -59,6 +59,12 @@ public interface IIndexStore
     /// derived from them (cached answers) stay valid exactly as long as the version does. One cheap round trip.</summary>
     Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken);
 
+    /// <summary>When the newest applied write of any tenant happened: the latest <see cref="IndexStatistics.LastChange"/>
+    /// of all tenants, null when nothing was ever written. An operational read across tenants for the staleness gauge:
+    /// it returns a time and nothing else, no tenant id and no tenant data. One cheap query, whatever the number of
+    /// tenants and documents.</summary>
+    Task<DateTimeOffset?> GetLastChangeAsync(CancellationToken cancellationToken);
+
     /// <summary>A cheap round trip that proves the store answers; throws when it does not.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
 }
@@ -92,6 +98,8 @@ public sealed record DocumentListQuery
 
 public sealed record DocumentPage(IReadOnlyList<DocumentRecord> Documents, string? Next);
 
+/// <param name="LastChange">When the tenant's newest applied write happened (an upsert that changed something or a
+/// delete that removed something, as <see cref="IndexVersion.Changes"/> counts them); null if it was never written.</param>
 public sealed record IndexStatistics(int Documents, int Chunks, IndexGeneration Generation, DateTimeOffset? LastChange);
 
 /// <param name="Generation">The live index generation's id.</param>

@@ -18,7 +18,7 @@ internal static class JobRows
         j.stale, j.removed, j.quarantined,
         (SELECT count(*)::integer FROM ingest_job_items r
             WHERE r.job_id = j.id AND r.state IN {Queued} AND r.state = 'pending' AND r.attempts > 0),
-        j.chunks, j.bytes, j.created_at, j.started_at, j.finished_at
+        j.chunks, j.bytes, j.created_at, j.started_at, j.finished_at, j.trace_parent, j.trace_state
         """;
 
     public const int ItemColumnCount = 14;
@@ -54,6 +54,8 @@ internal static class JobRows
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(17),
         StartedAt = OptionalTime(reader, 18),
         FinishedAt = OptionalTime(reader, 19),
+        TraceParent = reader.IsDBNull(20) ? null : reader.GetString(20),
+        TraceState = reader.IsDBNull(21) ? null : reader.GetString(21),
     };
 
     /// <summary>Reads the <see cref="ItemColumnCount"/> item columns starting at <paramref name="first"/>.</summary>

@@ -16,7 +16,8 @@ public sealed partial class PostgresAuditLog : IAuditLog
     private const int MaxLimit = 1000;
 
     private const string Columns =
-        "id, tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id, latency_ms, outcome, status_code, guardrails";
+        "id, tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id, latency_ms, outcome, status_code, guardrails, " +
+        "trace_id, generator, degraded, cached";
 
     private readonly PostgresDatabase _database;
     private readonly ILogger<PostgresAuditLog> _logger;
@@ -43,8 +44,9 @@ public sealed partial class PostgresAuditLog : IAuditLog
         {
             await using var command = new NpgsqlCommand("""
                 INSERT INTO audit_log (tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id,
-                    latency_ms, outcome, status_code, guardrails)
-                VALUES (@tenant, @user, @at, @action, @query, @chunks, @answer, @document, @latency, @outcome, @status, @guardrails)
+                    latency_ms, outcome, status_code, guardrails, trace_id, generator, degraded, cached)
+                VALUES (@tenant, @user, @at, @action, @query, @chunks, @answer, @document, @latency, @outcome, @status, @guardrails,
+                    @trace, @generator, @degraded, @cached)
                 RETURNING id, at
                 """, connection);
             command.Parameters.AddWithValue("tenant", record.TenantId);
@@ -59,6 +61,10 @@ public sealed partial class PostgresAuditLog : IAuditLog
             command.Parameters.AddWithValue("outcome", record.Outcome);
             command.Parameters.AddWithValue("status", record.StatusCode);
             command.Parameters.AddWithValue("guardrails", record.Guardrails.ToArray());
+            command.Parameters.AddWithValue("trace", NpgsqlTypes.NpgsqlDbType.Text, (object?)record.TraceId ?? DBNull.Value);
+            command.Parameters.AddWithValue("generator", NpgsqlTypes.NpgsqlDbType.Text, (object?)record.Generator ?? DBNull.Value);
+            command.Parameters.AddWithValue("degraded", NpgsqlTypes.NpgsqlDbType.Boolean, (object?)record.Degraded ?? DBNull.Value);
+            command.Parameters.AddWithValue("cached", NpgsqlTypes.NpgsqlDbType.Boolean, (object?)record.Cached ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
@@ -158,5 +164,9 @@ public sealed partial class PostgresAuditLog : IAuditLog
         Outcome = reader.GetString(10),
         StatusCode = reader.GetInt32(11),
         Guardrails = reader.GetFieldValue<string[]>(12),
+        TraceId = reader.IsDBNull(13) ? null : reader.GetString(13),
+        Generator = reader.IsDBNull(14) ? null : reader.GetString(14),
+        Degraded = reader.IsDBNull(15) ? null : reader.GetBoolean(15),
+        Cached = reader.IsDBNull(16) ? null : reader.GetBoolean(16),
     };
 }

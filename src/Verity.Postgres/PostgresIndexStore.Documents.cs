@@ -145,7 +145,9 @@ public sealed partial class PostgresIndexStore
         return await _database.ExecuteAsync(DbScope.Tenant(tenantId), "read the index statistics", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand("""
-                SELECT count(*), coalesce(sum(chunk_count), 0), max(updated_at) FROM documents WHERE tenant_id = @tenant
+                SELECT count(*), coalesce(sum(chunk_count), 0),
+                       coalesce((SELECT changed_at FROM index_versions WHERE tenant_id = @tenant), max(updated_at))
+                FROM documents WHERE tenant_id = @tenant
                 """, connection);
             command.Parameters.AddWithValue("tenant", tenantId);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -58,7 +58,8 @@ public sealed partial class PostgresIngestJobStore
                 WHERE f.state = 'queued' OR f.started_at IS NULL
                 FOR NO KEY UPDATE OF f SKIP LOCKED)
         )
-        SELECT {JobRows.ItemColumns("taken")}, j.source, j.kind, taken.content, taken.previous_state, taken.previous_owner
+        SELECT {JobRows.ItemColumns("taken")}, j.source, j.kind, taken.content, taken.previous_state, taken.previous_owner,
+            j.trace_parent, j.trace_state
         FROM taken JOIN ingest_jobs j ON j.id = taken.job_id
         """;
 
@@ -94,7 +95,11 @@ public sealed partial class PostgresIngestJobStore
             var column = JobRows.ItemColumnCount;
             // The cast matters: a bare null would convert through byte[] into an empty, non-null memory.
             var content = reader.IsDBNull(column + 2) ? (ReadOnlyMemory<byte>?)null : reader.GetFieldValue<byte[]>(column + 2);
-            var item = new LeasedItem(JobRows.ReadItem(reader), reader.GetString(column), reader.GetString(column + 1), content, until);
+            var item = new LeasedItem(JobRows.ReadItem(reader), reader.GetString(column), reader.GetString(column + 1), content, until)
+            {
+                TraceParent = reader.IsDBNull(column + 5) ? null : reader.GetString(column + 5),
+                TraceState = reader.IsDBNull(column + 6) ? null : reader.GetString(column + 6),
+            };
             var takenOverFrom = reader.GetString(column + 3) == "running" && !reader.IsDBNull(column + 4) ? reader.GetString(column + 4) : null;
             return new Lease(item, takenOverFrom);
         }, cancellationToken).ConfigureAwait(false);

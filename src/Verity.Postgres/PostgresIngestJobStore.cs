@@ -57,8 +57,9 @@ public sealed partial class PostgresIngestJobStore : IIngestJobStore, IJobQueueS
             // item the lease sees is never preceded by an item of the same document committed later with a lower id.
             await using (var insert = new NpgsqlCommand("""
                 SELECT pg_advisory_xact_lock(@lockClass, hashtext(@tenant));
-                INSERT INTO ingest_jobs (id, tenant_id, kind, source, created_by, state, total, created_at, started_at, finished_at)
-                VALUES (@id, @tenant, @kind, @source, @createdBy, @state, @total, @now, @ended, @ended)
+                INSERT INTO ingest_jobs (id, tenant_id, kind, source, created_by, state, total, created_at, started_at, finished_at,
+                    trace_parent, trace_state)
+                VALUES (@id, @tenant, @kind, @source, @createdBy, @state, @total, @now, @ended, @ended, @traceParent, @traceState)
                 """, connection))
             {
                 // A job with nothing to do is finished the moment it exists.
@@ -72,6 +73,8 @@ public sealed partial class PostgresIngestJobStore : IIngestJobStore, IJobQueueS
                 insert.Parameters.AddWithValue("total", items.Count);
                 insert.Parameters.AddWithValue("now", now.UtcDateTime);
                 insert.Parameters.AddWithValue("ended", items.Count == 0 ? now.UtcDateTime : DBNull.Value);
+                insert.Parameters.AddWithValue("traceParent", NpgsqlTypes.NpgsqlDbType.Text, (object?)job.TraceParent ?? DBNull.Value);
+                insert.Parameters.AddWithValue("traceState", NpgsqlTypes.NpgsqlDbType.Text, (object?)job.TraceState ?? DBNull.Value);
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 

@@ -9,7 +9,8 @@ internal static class JobRows
 {
     public const string JobColumns = """
         j.id, j.tenant_id, j.kind, j.source, j.created_by, j.state, j.total, j.done, j.added, j.updated, j.unchanged,
-        j.stale, j.removed, j.quarantined, j.retrying, j.chunks, j.bytes, j.created_at, j.started_at, j.finished_at
+        j.stale, j.removed, j.quarantined, j.retrying, j.chunks, j.bytes, j.created_at, j.started_at, j.finished_at,
+        j.trace_parent, j.trace_state
         """;
 
     public const string ItemColumns = """
@@ -44,6 +45,8 @@ internal static class JobRows
         CreatedAt = Sql.ParseTimestamp(reader.GetString(17)),
         StartedAt = OptionalTime(reader, 18),
         FinishedAt = OptionalTime(reader, 19),
+        TraceParent = reader.IsDBNull(20) ? null : reader.GetString(20),
+        TraceState = reader.IsDBNull(21) ? null : reader.GetString(21),
     };
 
     public static JobItem ReadItem(SqliteDataReader reader) => new()

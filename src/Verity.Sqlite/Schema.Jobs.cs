@@ -27,7 +27,10 @@ internal static partial class Schema
             bytes       INTEGER NOT NULL DEFAULT 0,
             created_at  TEXT NOT NULL,
             started_at  TEXT,
-            finished_at TEXT
+            finished_at TEXT,
+            -- The W3C context (traceparent, tracestate) the job was enqueued in: its items' spans link to it.
+            trace_parent TEXT,
+            trace_state  TEXT
         );
         CREATE INDEX IF NOT EXISTS ingest_jobs_by_tenant ON ingest_jobs(tenant_id, created_at, id);
 

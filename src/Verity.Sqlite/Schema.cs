@@ -5,7 +5,7 @@ namespace Verity.Sqlite;
 
 internal static partial class Schema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     // Chunks belong to an index generation: a re-index writes a new generation beside the live one and promotes it
     // when complete. The FTS table is standalone (not external-content) and keyed by the chunk's rowid, written
@@ -113,6 +113,7 @@ internal static partial class Schema
 
         -- Append-only: one row per audited request, read per tenant by time. The triggers refuse every UPDATE and
         -- DELETE (and REPLACE), whoever issues them; at is ISO 8601 UTC with seven fractional digits, so text order is time order.
+        -- generator, degraded and cached (0/1) describe an answer and are NULL for other actions.
         CREATE TABLE IF NOT EXISTS audit_log (
             id          INTEGER PRIMARY KEY,
             tenant_id   TEXT NOT NULL,
@@ -126,7 +127,11 @@ internal static partial class Schema
             latency_ms  REAL NOT NULL,
             outcome     TEXT NOT NULL,
             status_code INTEGER NOT NULL,
-            guardrails  TEXT NOT NULL DEFAULT '[]'
+            guardrails  TEXT NOT NULL DEFAULT '[]',
+            trace_id    TEXT,
+            generator   TEXT,
+            degraded    INTEGER,
+            cached      INTEGER
         );
         CREATE INDEX IF NOT EXISTS audit_log_by_tenant_time ON audit_log(tenant_id, at);
         CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
@@ -156,14 +161,15 @@ internal static partial class Schema
         -- Where each tenant's index stands (IIndexStore.GetIndexVersionAsync): every applied write of the tenant adds
         -- one in its own transaction. Cached answers are keyed on it, so a tenant never written has no row (0).
         CREATE TABLE IF NOT EXISTS index_versions (
-            tenant_id TEXT PRIMARY KEY,
-            changes   INTEGER NOT NULL CHECK (changes > 0)
+            tenant_id  TEXT PRIMARY KEY,
+            changes    INTEGER NOT NULL CHECK (changes > 0),
+            changed_at TEXT
         ) WITHOUT ROWID;
 
         """;
 
     private const string Footer = """
-        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '4');
+        INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', '5');
         INSERT OR IGNORE INTO schema_info(key, value) VALUES ('change_counter', '0');
         """;
 
@@ -183,6 +189,31 @@ internal static partial class Schema
         UPDATE schema_info SET value = '4' WHERE key = 'schema_version';
         """;
 
+    // Version 4 to 5: the trace context a job was enqueued in, and the trace id and answer details of audit records.
+    // Nullable columns, so existing rows stay as they were (NULL: not recorded then). Adding a column changes no row
+    // and fires no trigger: the audit log's triggers are kept as they are and still refuse every change. The jobs
+    // tables are new in version 3; a version 2 file gets them, with these columns, from Create.
+    private const string MigrateAuditFrom4 = """
+        ALTER TABLE audit_log ADD COLUMN trace_id TEXT;
+        ALTER TABLE audit_log ADD COLUMN generator TEXT;
+        ALTER TABLE audit_log ADD COLUMN degraded INTEGER;
+        ALTER TABLE audit_log ADD COLUMN cached INTEGER;
+        """;
+
+    private const string MigrateJobsFrom4 = """
+        ALTER TABLE ingest_jobs ADD COLUMN trace_parent TEXT;
+        ALTER TABLE ingest_jobs ADD COLUMN trace_state TEXT;
+        """;
+
+    // Only a version 4 file has index_versions before Create runs; older ones get it, with the column, from Create.
+    private const string MigrateIndexFrom4 = "ALTER TABLE index_versions ADD COLUMN changed_at TEXT;";
+
+    private const string MarkVersion5 = """
+        UPDATE schema_info SET value = '5' WHERE key = 'schema_version';
+        """;
+
+    private const string MigrateFrom4 = MigrateAuditFrom4 + MigrateJobsFrom4 + MarkVersion5;
+
     /// <summary>Creates the schema on a new database, migrates an older one in place, or checks that an existing
     /// one is current; run inside the caller's write transaction, so a failed migration leaves the file as it was.
     /// Returns the version migrated from, or null when nothing was migrated.</summary>
@@ -198,18 +229,23 @@ internal static partial class Schema
             case null:
                 break;
             case "2":
-                await Sql.ExecuteAsync(connection, MigrateFrom2 + MigrateFrom3, cancellationToken).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, MigrateFrom2 + MigrateFrom3 + MigrateAuditFrom4 + MarkVersion5, cancellationToken)
+                    .ConfigureAwait(false);
                 migratedFrom = 2;
                 break;
             case "3":
-                await Sql.ExecuteAsync(connection, MigrateFrom3, cancellationToken).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, MigrateFrom3 + MigrateFrom4, cancellationToken).ConfigureAwait(false);
                 migratedFrom = 3;
+                break;
+            case "4":
+                await Sql.ExecuteAsync(connection, MigrateIndexFrom4 + MigrateFrom4, cancellationToken).ConfigureAwait(false);
+                migratedFrom = 4;
                 break;
             default:
                 if (found != Version.ToString(CultureInfo.InvariantCulture))
                 {
                     throw new InvalidOperationException(
-                        $"The database at {path} has schema version {found}; this build understands version {Version} (and migrates versions 2 and 3). " +
+                        $"The database at {path} has schema version {found}; this build understands version {Version} (and migrates versions 2 to 4). " +
                         "Use a new data directory and ingest again (the index is rebuilt from the sources).");
                 }
 

@@ -48,8 +48,9 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 INSERT INTO audit_log(tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id,
-                    latency_ms, outcome, status_code, guardrails)
-                VALUES ($tenant, $user, $at, $action, $query, $chunks, $answer, $document, $latency, $outcome, $status, $guardrails)
+                    latency_ms, outcome, status_code, guardrails, trace_id, generator, degraded, cached)
+                VALUES ($tenant, $user, $at, $action, $query, $chunks, $answer, $document, $latency, $outcome, $status, $guardrails,
+                    $trace, $generator, $degraded, $cached)
                 RETURNING id
                 """;
             command.Parameters.AddWithValue("$tenant", record.TenantId);
@@ -64,6 +65,10 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
             command.Parameters.AddWithValue("$outcome", record.Outcome);
             command.Parameters.AddWithValue("$status", record.StatusCode);
             command.Parameters.AddWithValue("$guardrails", JsonSerializer.Serialize(record.Guardrails));
+            command.Parameters.AddWithValue("$trace", (object?)record.TraceId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$generator", (object?)record.Generator ?? DBNull.Value);
+            command.Parameters.AddWithValue("$degraded", record.Degraded is { } degraded ? (degraded ? 1 : 0) : DBNull.Value);
+            command.Parameters.AddWithValue("$cached", record.Cached is { } cached ? (cached ? 1 : 0) : DBNull.Value);
             var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             return record with { Id = id };
         }
@@ -151,7 +156,8 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
     public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
 
     private const string Columns =
-        "id, tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id, latency_ms, outcome, status_code, guardrails";
+        "id, tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id, latency_ms, outcome, status_code, guardrails, " +
+        "trace_id, generator, degraded, cached";
 
     private static AuditRecord Read(SqliteDataReader reader) => new()
     {
@@ -168,6 +174,10 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
         Outcome = reader.GetString(10),
         StatusCode = reader.GetInt32(11),
         Guardrails = JsonSerializer.Deserialize<string[]>(reader.GetString(12)) ?? [],
+        TraceId = reader.IsDBNull(13) ? null : reader.GetString(13),
+        Generator = reader.IsDBNull(14) ? null : reader.GetString(14),
+        Degraded = reader.IsDBNull(15) ? null : reader.GetInt64(15) != 0,
+        Cached = reader.IsDBNull(16) ? null : reader.GetInt64(16) != 0,
     };
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -219,7 +219,8 @@ public sealed partial class SqliteIndexStore : IIndexStore, IDisposable
         command.CommandText = """
             SELECT (SELECT count(*) FROM documents WHERE tenant_id = $tenant),
                    (SELECT count(*) FROM chunks WHERE tenant_id = $tenant AND generation = $generation),
-                   (SELECT max(updated_at) FROM documents WHERE tenant_id = $tenant)
+                   coalesce((SELECT changed_at FROM index_versions WHERE tenant_id = $tenant),
+                            (SELECT max(updated_at) FROM documents WHERE tenant_id = $tenant))
             """;
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$generation", live.Id);

@@ -82,7 +82,7 @@ public sealed partial class SqliteIngestJobStore
 
             await using var read = connection.CreateCommand();
             read.CommandText = $"""
-                SELECT {JobRows.ItemColumns}, j.source, j.kind, i.content
+                SELECT {JobRows.ItemColumns}, j.source, j.kind, i.content, j.trace_parent, j.trace_state
                 FROM ingest_job_items i JOIN ingest_jobs j ON j.id = i.job_id
                 WHERE i.id = $id
                 """;
@@ -92,7 +92,11 @@ public sealed partial class SqliteIngestJobStore
             var column = JobRows.ItemColumnCount;
             // The cast matters: a bare null would convert through byte[] into an empty, non-null memory.
             var content = row.IsDBNull(column + 2) ? (ReadOnlyMemory<byte>?)null : (byte[])row.GetValue(column + 2);
-            return new LeasedItem(JobRows.ReadItem(row), row.GetString(column), row.GetString(column + 1), content, until);
+            return new LeasedItem(JobRows.ReadItem(row), row.GetString(column), row.GetString(column + 1), content, until)
+            {
+                TraceParent = row.IsDBNull(column + 3) ? null : row.GetString(column + 3),
+                TraceState = row.IsDBNull(column + 4) ? null : row.GetString(column + 4),
+            };
         }, cancellationToken);
     }
 

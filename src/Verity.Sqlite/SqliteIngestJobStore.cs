@@ -52,8 +52,9 @@ public sealed partial class SqliteIngestJobStore : IIngestJobStore, IDisposable
             {
                 // A job with nothing to do is finished the moment it exists.
                 insert.CommandText = """
-                    INSERT INTO ingest_jobs(id, tenant_id, kind, source, created_by, state, total, created_at, started_at, finished_at)
-                    VALUES ($id, $tenant, $kind, $source, $createdBy, $state, $total, $now, $ended, $ended)
+                    INSERT INTO ingest_jobs(id, tenant_id, kind, source, created_by, state, total, created_at, started_at, finished_at,
+                        trace_parent, trace_state)
+                    VALUES ($id, $tenant, $kind, $source, $createdBy, $state, $total, $now, $ended, $ended, $traceParent, $traceState)
                     """;
                 insert.Parameters.AddWithValue("$id", id);
                 insert.Parameters.AddWithValue("$tenant", job.TenantId);
@@ -64,6 +65,8 @@ public sealed partial class SqliteIngestJobStore : IIngestJobStore, IDisposable
                 insert.Parameters.AddWithValue("$total", items.Count);
                 insert.Parameters.AddWithValue("$now", Sql.Timestamp(now));
                 insert.Parameters.AddWithValue("$ended", items.Count == 0 ? Sql.Timestamp(now) : DBNull.Value);
+                insert.Parameters.AddWithValue("$traceParent", Sql.Nullable(job.TraceParent));
+                insert.Parameters.AddWithValue("$traceState", Sql.Nullable(job.TraceState));
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

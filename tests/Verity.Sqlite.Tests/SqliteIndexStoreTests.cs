@@ -49,7 +49,7 @@ public sealed class SqliteIndexStoreTests : IndexStoreConformanceTests, IDisposa
              "document_bodies", "document_principals", "documents", "index_generations", "index_versions", "ingest_job_items", "ingest_jobs",
              "schema_info"],
             tables);
-        Assert.Equal("4", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("5", Scalar<string>(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal(1, Scalar<long>(connection, "SELECT count(*) FROM index_generations"));
         Assert.Equal("live", Scalar<string>(connection, "SELECT state FROM index_generations"));
         Assert.Equal(Embedder.ModelId, Scalar<string>(connection, "SELECT embedding_model FROM index_generations"));

@@ -32,7 +32,7 @@ public sealed class SqliteIngestJobStoreTests : IngestJobStoreConformanceTests, 
         Assert.True(string.CompareOrdinal(first.Id, second.Id) < 0, $"{first.Id} sorts before {second.Id}");
         using var connection = OpenRaw();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal("4", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("5", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
     }
 
     [Fact]

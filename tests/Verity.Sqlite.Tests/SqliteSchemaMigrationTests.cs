@@ -7,9 +7,9 @@ using Verity.Core.Model;
 
 namespace Verity.Sqlite.Tests;
 
-/// <summary>A database written by an earlier release (schema version 2 or 3) opens in place: its data stays readable
+/// <summary>A database written by an earlier release (schema version 2, 3 or 4) opens in place: its data stays readable
 /// and the columns and tables of the current version work on it.</summary>
-public sealed class SqliteSchemaMigrationTests : IDisposable
+public sealed partial class SqliteSchemaMigrationTests : IDisposable
 {
     // The schema of version 2 as it shipped (comments dropped): the starting point of the migration.
     private const string SchemaVersion2 = """
@@ -176,7 +176,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var version = await store.GetIndexVersionAsync("default", Ct);
         Assert.Equal((1, 0L), (version.Generation, version.Changes));
         using var connection = OpenRaw();
-        Assert.Equal("4", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("5", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM index_generations"));
     }
 
@@ -224,9 +224,11 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         Assert.Equal(1, (await second.GetStatisticsAsync("default", Ct)).Documents);
         using var connection = OpenRaw();
-        Assert.Equal("4", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("5", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'source_version'"));
         Assert.Equal("2", Scalar(connection, "SELECT count(*) FROM pragma_table_info('chunks') WHERE name IN ('page', 'parent_ordinal')"));
+        Assert.Equal("4", Scalar(connection, "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name IN ('trace_id', 'generator', 'degraded', 'cached')"));
+        Assert.Equal("2", Scalar(connection, "SELECT count(*) FROM pragma_table_info('ingest_jobs') WHERE name IN ('trace_parent', 'trace_state')"));
     }
 
     [Fact]
@@ -241,8 +243,8 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         SqliteConnection.ClearAllPools();
         using (var connection = OpenRaw())
         {
-            // What version 3 left on disk: the same tables, less index_versions.
-            Execute(connection, "DROP TABLE index_versions; UPDATE schema_info SET value = '3' WHERE key = 'schema_version';");
+            // What version 3 left on disk: the same tables, less index_versions and the columns of version 5.
+            Execute(connection, "DROP TABLE index_versions; UPDATE schema_info SET value = '3' WHERE key = 'schema_version';" + Version5Columns.Drop);
         }
 
         using var store = OpenStore();
@@ -254,7 +256,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.True(await store.DeleteDocumentAsync("default", "seals", Ct));
         Assert.True((await store.GetIndexVersionAsync("default", Ct)).Changes > before.Changes);
         using var raw = OpenRaw();
-        Assert.Equal("4", Scalar(raw, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
+        Assert.Equal("5", Scalar(raw, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(raw, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'index_versions'"));
     }
 

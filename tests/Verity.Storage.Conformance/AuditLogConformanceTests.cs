@@ -98,6 +98,41 @@ public abstract class AuditLogConformanceTests : IAsyncLifetime
             (read.TenantId, read.UserId, read.Action, read.Query, read.AnswerHash, read.DocumentId, read.LatencyMs, read.Outcome, read.StatusCode));
     }
 
+    [Theory]
+    [InlineData("primary", false, false)]
+    [InlineData("fallback", true, false)]
+    [InlineData("extractive", true, true)]
+    public async Task AppendAsync_Answer_RoundTripsTraceIdGeneratorDegradedAndCached(string generator, bool degraded, bool cached)
+    {
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        var record = Record(TenantA, "erin", T0, AuditActions.Chat) with
+        {
+            TraceId = traceId,
+            Generator = generator,
+            Degraded = degraded,
+            Cached = cached,
+        };
+
+        var appended = await AuditLog.AppendAsync(record, Ct);
+        var read = Assert.Single((await AuditLog.QueryAsync(new AuditQuery { TenantId = TenantA }, Ct)).Records);
+
+        Assert.Equal((traceId, generator, degraded, cached), (read.TraceId, read.Generator, read.Degraded, read.Cached));
+        Assert.Equal((appended.TraceId, appended.Generator, appended.Degraded, appended.Cached), (read.TraceId, read.Generator, read.Degraded, read.Cached));
+    }
+
+    [Fact]
+    public async Task AppendAsync_NotAnAnswer_KeepsTheTraceIdAndNullAnswerFields()
+    {
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        await AuditLog.AppendAsync(Record(TenantA, "erin", T0) with { TraceId = traceId }, Ct);
+        await AuditLog.AppendAsync(Record(TenantA, "erin", T0.AddMinutes(1)), Ct);
+
+        var read = (await AuditLog.QueryAsync(new AuditQuery { TenantId = TenantA }, Ct)).Records;
+
+        Assert.Equal([traceId, null], read.Select(r => r.TraceId));
+        Assert.All(read, r => Assert.Equal(((string?)null, (bool?)null, (bool?)null), (r.Generator, r.Degraded, r.Cached)));
+    }
+
     [Fact]
     public async Task AppendAsync_DocumentActionWithoutQuery_StoresNullsAndEmptyLists()
     {

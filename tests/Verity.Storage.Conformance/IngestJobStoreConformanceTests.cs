@@ -141,6 +141,34 @@ public abstract partial class IngestJobStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateJobAsync_TraceContext_KeptWithTheJobAndHandedOutWithEachLeasedItem()
+    {
+        var parent = $"00-{System.Diagnostics.ActivityTraceId.CreateRandom()}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01";
+        const string state = "verity=t61rcWkgMzE,rojo=00f067aa0ba902b7";
+        var traced = await Store.CreateJobAsync(NewJob(TenantA) with { TraceParent = parent, TraceState = state }, [Item("a"), Item("b")], null, Ct);
+        var parentOnly = await Store.CreateJobAsync(NewJob(TenantA) with { TraceParent = parent }, [Item("c")], null, Ct);
+        var untraced = await Store.CreateJobAsync(NewJob(TenantA), [Item("d")], null, Ct);
+
+        Assert.Equal((parent, state), (traced.TraceParent, traced.TraceState));
+        Assert.Equal(traced, await Store.GetJobAsync(TenantA, traced.Id, Ct));
+        Assert.Equal((parent, (string?)null), (parentOnly.TraceParent, parentOnly.TraceState));
+        Assert.Equal(((string?)null, (string?)null), (untraced.TraceParent, untraced.TraceState));
+        var listed = (await Store.ListJobsAsync(TenantA, 10, null, Ct)).Jobs.ToDictionary(j => j.Id);
+        Assert.Equal((parent, state), (listed[traced.Id].TraceParent, listed[traced.Id].TraceState));
+        Assert.Null(listed[untraced.Id].TraceParent);
+        Assert.Contains(await Store.ListUnfinishedJobsAsync(Ct), j => j.Id == traced.Id && j.TraceState == state);
+
+        var first = await Store.LeaseNextAsync(Worker, Lease, traced.Id, Ct);
+        var second = await Store.LeaseNextAsync(Worker, Lease, traced.Id, Ct);
+        var third = await Store.LeaseNextAsync(Worker, Lease, parentOnly.Id, Ct);
+        var fourth = await Store.LeaseNextAsync(Worker, Lease, untraced.Id, Ct);
+
+        Assert.All([first!, second!], i => Assert.Equal((parent, state), (i.TraceParent, i.TraceState)));
+        Assert.Equal((parent, (string?)null), (third!.TraceParent, third.TraceState));
+        Assert.Equal(((string?)null, (string?)null), (fourth!.TraceParent, fourth.TraceState));
+    }
+
+    [Fact]
     public async Task ListJobsAsync_ManyJobs_PagesNewestFirst()
     {
         var created = new List<string>();

@@ -46,6 +46,22 @@ public sealed record AuditRecord
     /// <summary>Guardrail decisions taken on the request (rule ids or short verdicts); empty when none fired.</summary>
     public IReadOnlyList<string> Guardrails { get; init; } = [];
 
+    /// <summary>The W3C trace id of the request (32 lower-case hex digits; what the response's <c>X-Trace-Id</c>
+    /// said): the key from an audit record to the request's trace and log lines. Null when the host traced nothing.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>For an answer: who wrote it, as <see cref="Chat.ChatResult.Generator"/> reports it (a model
+    /// endpoint's configured name, <c>extractive</c>, or <c>router</c> for small talk). Null for other actions and
+    /// for requests that returned no answer.</summary>
+    public string? Generator { get; init; }
+
+    /// <summary>For an answer: whether it was worse than configured (a fallback answered, or dense search was
+    /// unavailable). Null when there was no answer.</summary>
+    public bool? Degraded { get; init; }
+
+    /// <summary>For an answer: whether it came from the answer cache. Null when there was no answer.</summary>
+    public bool? Cached { get; init; }
+
     /// <summary><c>sha256:</c> followed by the lower-case hex SHA-256 of the UTF-8 text: how query text (when
     /// configured) and answers are recorded.</summary>
     public static string Hash(string text) =>

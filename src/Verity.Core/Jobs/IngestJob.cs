@@ -19,6 +19,13 @@ public sealed record IngestJob
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the span that enqueued the job (for a job queued over HTTP, within the
+    /// request's trace); the spans of the job's items link to it. Null when nothing was traced.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>, when there was one.</summary>
+    public string? TraceState { get; init; }
 }
 
 public enum IngestJobState
@@ -120,7 +127,14 @@ public sealed record JobItem
 
 /// <summary>An item a worker holds until <see cref="LeaseUntil"/>: if the worker dies, the lease runs out and the
 /// item is handed out again. The job's source is carried along because processing needs it.</summary>
-public sealed record LeasedItem(JobItem Item, string Source, string Kind, ReadOnlyMemory<byte>? Content, DateTimeOffset LeaseUntil);
+public sealed record LeasedItem(JobItem Item, string Source, string Kind, ReadOnlyMemory<byte>? Content, DateTimeOffset LeaseUntil)
+{
+    /// <summary>The job's <see cref="IngestJob.TraceParent"/>.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The job's <see cref="IngestJob.TraceState"/>.</summary>
+    public string? TraceState { get; init; }
+}
 
 public sealed record NewIngestJob
 {
@@ -128,6 +142,13 @@ public sealed record NewIngestJob
     public required string Kind { get; init; }
     public required string Source { get; init; }
     public string? CreatedBy { get; init; }
+
+    /// <summary>See <see cref="IngestJob.TraceParent"/>. <see cref="IngestionJobs"/> fills it from the current
+    /// activity when the caller left it empty.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>See <see cref="IngestJob.TraceState"/>.</summary>
+    public string? TraceState { get; init; }
 }
 
 public sealed record IngestJobPage(IReadOnlyList<IngestJob> Jobs, string? Next);

@@ -7,7 +7,8 @@ namespace Verity.Core.Jobs;
 
 /// <summary>
 /// Turns requests for ingestion into durable jobs: a connector scan or a batch of uploaded documents becomes a job
-/// with its items in the store, and the worker is woken. Refuses new work while the queue is full.
+/// with its items in the store, and the worker is woken. Refuses new work while the queue is full. Each job keeps the
+/// trace context it was enqueued in, so that the spans of its items link back to the request (<see cref="JobTrace"/>).
 /// </summary>
 public sealed class IngestionJobs(
     IIngestJobStore jobs,
@@ -31,7 +32,7 @@ public sealed class IngestionJobs(
         var scan = await connector.ScanAsync(new ScanContext(tenantId, known, checkpoint?.Cursor, progress), cancellationToken)
             .ConfigureAwait(false);
         var job = await jobs.CreateJobAsync(
-            new NewIngestJob { TenantId = tenantId, Kind = connector.Kind, Source = connector.Id, CreatedBy = createdBy },
+            JobTrace.Capture(new NewIngestJob { TenantId = tenantId, Kind = connector.Kind, Source = connector.Id, CreatedBy = createdBy }),
             scan.Items,
             scan.Checkpoint is null ? null : new ConnectorCheckpoint(tenantId, connector.Id, scan.Checkpoint, DateTimeOffset.UtcNow),
             cancellationToken).ConfigureAwait(false);
@@ -45,7 +46,7 @@ public sealed class IngestionJobs(
     public async Task<IngestJob> EnqueueAsync(NewIngestJob job, IReadOnlyList<NewJobItem> items, CancellationToken cancellationToken)
     {
         await EnsureRoomAsync(items.Count, cancellationToken).ConfigureAwait(false);
-        var created = await jobs.CreateJobAsync(job, items, null, cancellationToken).ConfigureAwait(false);
+        var created = await jobs.CreateJobAsync(JobTrace.Capture(job), items, null, cancellationToken).ConfigureAwait(false);
         Log.JobEnqueued(logger, created.Id, created.Kind, items.Count, created.Source);
         worker.Notify();
         return created;

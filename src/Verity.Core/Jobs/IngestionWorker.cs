@@ -10,8 +10,9 @@ namespace Verity.Core.Jobs;
 /// written in one store transaction before its item is marked done, and writes are idempotent, so a crash between
 /// the two makes the item run again to the same result. Rejected documents are quarantined at once with their
 /// reason; transient failures are retried with exponential backoff until <see cref="IngestionWorkerOptions.MaxAttempts"/>.
-/// Each item is a <c>verity.ingest.item</c> span; deletes, rejections and failed attempts are counted in
-/// <see cref="RagMetrics"/> when one is given (ingested documents are counted by <see cref="IngestionService"/>).
+/// Each item is a <c>verity.ingest.item</c> span, linked to the trace that enqueued its job (<see cref="JobTrace"/>);
+/// deletes, rejections and failed attempts are counted in <see cref="RagMetrics"/> when one is given (ingested
+/// documents are counted by <see cref="IngestionService"/>).
 /// </summary>
 public sealed class IngestionWorker : IDisposable
 {
@@ -245,7 +246,7 @@ public sealed class IngestionWorker : IDisposable
         }
 
         var item = leased.Item;
-        using var span = Spans.Start(Spans.IngestItem);
+        using var span = JobTrace.StartItemSpan(leased);
         span?.SetTag(Tags.Tenant, item.TenantId)
             .SetTag(Tags.JobId, item.JobId)
             .SetTag(Tags.DocumentId, item.DocumentId)

@@ -20,6 +20,14 @@ public sealed class AuditContext
     /// <summary><c>sha256:…</c> of the answer returned; set with <see cref="SetAnswer"/>.</summary>
     public string? AnswerHash { get; set; }
 
+    /// <summary>Who wrote the answer returned (<see cref="Verity.Core.Chat.ChatResult.Generator"/>). This and
+    /// <see cref="Degraded"/> and <see cref="Cached"/> are set by the chat endpoints; null when no answer was returned.</summary>
+    public string? Generator { get; set; }
+
+    public bool? Degraded { get; set; }
+
+    public bool? Cached { get; set; }
+
     /// <summary>Guardrail decisions taken on this request, e.g. rule ids of what was flagged or blocked.</summary>
     public IList<string> Guardrails { get; } = [];
 

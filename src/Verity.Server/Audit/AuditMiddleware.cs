@@ -29,6 +29,8 @@ internal sealed partial class AuditMiddleware(
         }
 
         var routeDocumentId = context.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
+        // Read now, in the request's own activity: the trace id X-Trace-Id carries (taken at the same point).
+        var traceId = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.TraceId.ToHexString() : null;
 
         var at = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
@@ -41,12 +43,12 @@ internal sealed partial class AuditMiddleware(
         finally
         {
             var status = completed ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
-            await RecordAsync(context, audited.Action, routeDocumentId, at, Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
+            await RecordAsync(context, audited.Action, routeDocumentId, traceId, at, Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
         }
     }
 
     private async Task RecordAsync(
-        HttpContext context, string action, string? routeDocumentId, DateTimeOffset at, double latencyMs, int status)
+        HttpContext context, string action, string? routeDocumentId, string? traceId, DateTimeOffset at, double latencyMs, int status)
     {
         if (context.User.Identity?.IsAuthenticated != true)
         {
@@ -79,6 +81,10 @@ internal sealed partial class AuditMiddleware(
                     Outcome = AuditOutcomes.FromStatusCode(status),
                     StatusCode = status,
                     Guardrails = [.. audit.Guardrails],
+                    TraceId = traceId,
+                    Generator = audit.Generator,
+                    Degraded = audit.Degraded,
+                    Cached = audit.Cached,
                 },
                 // The response is sent: the record is written even when the client has gone away.
                 CancellationToken.None);

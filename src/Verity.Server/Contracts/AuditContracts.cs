@@ -15,11 +15,15 @@ public sealed record AuditRecordDto(
     double LatencyMs,
     string Outcome,
     int StatusCode,
-    IReadOnlyList<string> Guardrails)
+    IReadOnlyList<string> Guardrails,
+    string? TraceId,
+    string? Generator,
+    bool? Degraded,
+    bool? Cached)
 {
     public static AuditRecordDto From(AuditRecord r) => new(
         r.Id, r.TenantId, r.UserId, r.At, r.Action, r.Query, r.ChunkIds, r.AnswerHash, r.DocumentId,
-        Math.Round(r.LatencyMs, 3), r.Outcome, r.StatusCode, r.Guardrails);
+        Math.Round(r.LatencyMs, 3), r.Outcome, r.StatusCode, r.Guardrails, r.TraceId, r.Generator, r.Degraded, r.Cached);
 }
 
 public sealed record AuditPageResponse(IReadOnlyList<AuditRecordDto> Records, string? Next);

@@ -3,8 +3,9 @@ using Verity.Server.Audit;
 
 namespace Verity.Server.Endpoints;
 
-/// <summary>What the audit record of an answer keeps. Set by the chat endpoints themselves: the endpoint filter never
-/// sees the body of a streamed answer.</summary>
+/// <summary>What the audit record of an answer keeps, including how it was produced (generator, degraded, cached). Set
+/// by the chat endpoints themselves (<c>/v1/chat</c>, streamed or not, and <c>/v1/chat/completions</c>): the endpoint
+/// filter never sees the body of a streamed answer.</summary>
 internal static class ChatAudit
 {
     public static void Record(HttpContext context, string? question, ChatResult result)
@@ -20,6 +21,10 @@ internal static class ChatAudit
         {
             audit.SetAnswer(result.Answer);
         }
+
+        audit.Generator ??= result.Generator;
+        audit.Degraded ??= result.Degraded;
+        audit.Cached ??= result.Cached;
 
         foreach (var source in result.Guardrails.Sources)
         {

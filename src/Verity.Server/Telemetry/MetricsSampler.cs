@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Verity.Core;
 using Verity.Core.Jobs;
-using Verity.Core.Model;
 using Verity.Core.Telemetry;
 using Verity.Llm;
 
@@ -9,9 +8,10 @@ namespace Verity.Server.Telemetry;
 
 /// <summary>
 /// Feeds the gauges that only the store knows: every <see cref="TelemetryOptions.SampleInterval"/> it reads the queue
-/// depth (pending and leased items of every tenant) and the age of the newest applied index change, and it lets the
-/// circuit gauge read the model endpoints' breakers at each collection. Every process samples the shared store, so
-/// dashboards take the max over processes, not the sum.
+/// depth (pending and leased items of every tenant) and the age of the newest applied index change of any tenant
+/// (one store query each, whatever the number of tenants), and it lets the circuit gauge read the model endpoints'
+/// breakers at each collection. Every process samples the shared store, so dashboards take the max over processes,
+/// not the sum.
 /// </summary>
 internal sealed partial class MetricsSampler(
     IServiceProvider services, RagMetrics metrics, IOptions<TelemetryOptions> options, ILogger<MetricsSampler> logger)
@@ -46,7 +46,7 @@ internal sealed partial class MetricsSampler(
         try
         {
             metrics.SetQueueDepth(await services.GetRequiredService<IIngestJobStore>().CountQueuedItemsAsync(null, cancellationToken).ConfigureAwait(false));
-            var newest = await NewestChangeAsync(cancellationToken).ConfigureAwait(false);
+            var newest = await services.GetRequiredService<IIndexStore>().GetLastChangeAsync(cancellationToken).ConfigureAwait(false);
             metrics.SetIndexStaleness(newest is { } at ? Max(_time.GetUtcNow() - at, TimeSpan.Zero) : null);
             if (_failing)
             {
@@ -63,28 +63,6 @@ internal sealed partial class MetricsSampler(
                 LogSamplingFailed(logger, e);
             }
         }
-    }
-
-    /// <summary>The newest applied change over the tenants that have documents (at most
-    /// <see cref="TelemetryOptions.StalenessTenants"/> of them); the default tenant when the store cannot list its
-    /// tenants. Null when nothing was ever ingested.</summary>
-    private async Task<DateTimeOffset?> NewestChangeAsync(CancellationToken cancellationToken)
-    {
-        var store = services.GetRequiredService<IIndexStore>();
-        IReadOnlyList<string> tenants = store is IIndexExporter exporter
-            ? await exporter.ListTenantsAsync(cancellationToken).ConfigureAwait(false)
-            : [Tenants.Default];
-        DateTimeOffset? newest = null;
-        foreach (var tenant in tenants.Take(options.Value.StalenessTenants))
-        {
-            var changed = (await store.GetStatisticsAsync(tenant, cancellationToken).ConfigureAwait(false)).LastChange;
-            if (changed is { } at && (newest is null || at > newest))
-            {
-                newest = at;
-            }
-        }
-
-        return newest;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

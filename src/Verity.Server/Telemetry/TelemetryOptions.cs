@@ -11,6 +11,11 @@ public sealed class TelemetryOptions
     /// it off the public ingress).</summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>A second port for <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> (e.g. 8081): when set, those answer
+    /// there only and the API only on its own addresses (see <see cref="Telemetry.ManagementPort"/>). Unset: one port
+    /// serves everything.</summary>
+    public int? ManagementPort { get; set; }
+
     /// <summary>Record spans (needed by any trace exporter; the trace id in responses exists either way).</summary>
     public bool Tracing { get; set; } = true;
 
@@ -25,9 +30,6 @@ public sealed class TelemetryOptions
     /// <summary>How often the queue depth and the index staleness are read from the store for the gauges.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The staleness gauge reads the newest change of at most this many tenants per sample.</summary>
-    public int StalenessTenants { get; set; } = 100;
-
     internal void Validate()
     {
         if (SampleRatio is < 0 or > 1 || double.IsNaN(SampleRatio))
@@ -38,11 +40,6 @@ public sealed class TelemetryOptions
         if (SampleInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{Section}:SampleInterval must be positive (got {SampleInterval}).");
-        }
-
-        if (StalenessTenants < 1)
-        {
-            throw new InvalidOperationException($"{Section}:StalenessTenants must be at least 1 (got {StalenessTenants}).");
         }
 
         if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))

@@ -36,4 +36,22 @@ internal sealed class SpanRecorder : BaseExporter<Activity>
 
         return Of(traceId);
     }
+
+    /// <summary>Waits for the first span matching <paramref name="match"/>, in any trace (the spans of queued work start
+    /// traces of their own); null when none arrived within 10 s.</summary>
+    public async Task<Activity?> FirstAsync(Func<Activity, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_spans.FirstOrDefault(match) is { } span)
+            {
+                return span;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return _spans.FirstOrDefault(match);
+    }
 }

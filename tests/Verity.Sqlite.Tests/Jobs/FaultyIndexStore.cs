@@ -92,6 +92,8 @@ internal sealed class FaultyIndexStore(IIndexStore inner) : IIndexStore
     public Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken) =>
         inner.GetIndexVersionAsync(tenantId, cancellationToken);
 
+    public Task<DateTimeOffset?> GetLastChangeAsync(CancellationToken cancellationToken) => inner.GetLastChangeAsync(cancellationToken);
+
     public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
 
     private sealed class Fault(int times, Func<Exception> error)

@@ -177,6 +177,8 @@ public sealed class RetrievalTelemetryTests : IAsyncLifetime, IDisposable
 
         public Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken) => inner.GetIndexVersionAsync(tenantId, cancellationToken);
 
+        public Task<DateTimeOffset?> GetLastChangeAsync(CancellationToken cancellationToken) => inner.GetLastChangeAsync(cancellationToken);
+
         public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
     }
 }
