@@ -43,10 +43,11 @@ USER ${APP_UID}
 EXPOSE 8080
 
 # The runtime image has no curl or wget. bash's /dev/tcp sends one HTTP/1.1 request to the liveness endpoint and the
-# check passes only on a 200 status line. VERITY_HEALTH_PORT follows a non-default --urls port. Kubernetes ignores
-# HEALTHCHECK and uses the probes in deploy/k8s instead.
+# check passes only on a 200 status line. The port: Verity__Telemetry__ManagementPort when set (the probes answer
+# there only; this exact spelling, as bash variables are case-sensitive), else VERITY_HEALTH_PORT, which follows a
+# non-default --urls port. Kubernetes ignores HEALTHCHECK and uses the probes in deploy/k8s instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${VERITY_HEALTH_PORT:-8080} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && IFS= read -r -t 4 status <&3 && [[ $status == 'HTTP/1.'?' 200'* ]]"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${Verity__Telemetry__ManagementPort:-${VERITY_HEALTH_PORT:-8080}} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && IFS= read -r -t 4 status <&3 && [[ $status == 'HTTP/1.'?' 200'* ]]"]
 
 ENTRYPOINT ["/app/verity"]
 CMD ["serve", "--urls", "http://0.0.0.0:8080"]

@@ -12,12 +12,13 @@ public static class VerityServer
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddVerityServer();
+        builder.AddManagementPort();
         builder.Services.AddOpenAiErrors();
 
         var app = builder.Build();
+        app.UseManagementPort();
         app.UseVerityServer();
-        app.MapHealthEndpoints();
-        app.MapVerityMetrics();
+        app.MapManagementEndpoints(management => management.MapHealthEndpoints().MapVerityMetrics());
         app.MapChatEndpoints();
         app.MapOpenAiEndpoints();
         app.MapSearchEndpoints();

@@ -103,11 +103,13 @@ public sealed partial class ComposeTests
         var prometheus = (await DeployTools.YamlAsync("deploy", "compose", "prometheus", "prometheus.yml"))[0]!;
 
         var jobs = prometheus["scrape_configs"]!.AsArray().ToDictionary(j => (string)j!["job_name"]!, j => j!);
+        // /metrics and /readyz answer on the management port only.
+        var management = int.Parse((string)services["api"]!["environment"]!["Verity__Telemetry__ManagementPort"]!);
         foreach (var (job, service) in new[] { ("verity-api", "api"), ("verity-worker", "worker"), ("verity-readiness", "api") })
         {
             var discovery = Assert.Single(jobs[job]["dns_sd_configs"]!.AsArray())!;
             Assert.Equal([service], Strings(discovery["names"]));
-            Assert.Equal(8080, (int)discovery["port"]!);
+            Assert.Equal(management, (int)discovery["port"]!);
         }
 
         Assert.Equal("/metrics", (string)jobs["verity-api"]["metrics_path"]!);
@@ -115,6 +117,22 @@ public sealed partial class ComposeTests
         var rules = Assert.Single(Strings(prometheus["rule_files"]));
         Assert.Contains($"../prometheus/alerts.yml:{rules}:ro", mounts);
         Assert.Contains(jobs["verity-readiness"]["relabel_configs"]!.AsArray(), r => (string?)r!["replacement"] == "http://${1}/readyz");
+    }
+
+    [Fact]
+    public async Task Compose_ManagementPort_IsSharedAndNeverTheApiPortTheLoadBalancerForwards()
+    {
+        var services = await ServicesAsync();
+        var nginx = Repo.Read("deploy", "compose", "nginx", "nginx.conf");
+
+        var ports = VerityServices.Select(name => (string?)services[name]!["environment"]!["Verity__Telemetry__ManagementPort"]).Distinct().ToList();
+        var management = int.Parse(Assert.Single(ports)!);
+        var apiUrl = new Uri(Strings(services["api"]!["command"])[^1]);
+        Assert.NotEqual(apiUrl.Port, management);
+        // lb forwards the API port and nothing else; the worker listens through the management port alone.
+        Assert.Equal([$"api:{apiUrl.Port}"], UpstreamServer().Matches(nginx).Select(m => m.Groups[1].Value));
+        Assert.Equal(["worker"], Strings(services["worker"]!["command"]));
+        Assert.Contains("location = /metrics { return 404; }", nginx, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -170,4 +188,7 @@ public sealed partial class ComposeTests
 
     [GeneratedRegex(@"\$\{([A-Z_]+)")]
     private static partial Regex Variable();
+
+    [GeneratedRegex(@"^\s*server\s+([^\s{;]+)[\s;]", RegexOptions.Multiline)]
+    private static partial Regex UpstreamServer();
 }

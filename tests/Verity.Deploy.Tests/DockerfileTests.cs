@@ -91,6 +91,24 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public async Task HealthCheck_ManagementPortSet_ProbesThatPortInsteadOfTheHealthPort()
+    {
+        using var management = new TcpListener(IPAddress.Loopback, 0);
+        management.Start();
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var server = AnswerOnceAsync(management, 200);
+
+        // VERITY_HEALTH_PORT points at nothing: only the management port can make the check pass.
+        var result = await RunHealthCheckAsync(closedPort, ((IPEndPoint)management.LocalEndpoint).Port);
+
+        Assert.Equal("GET /healthz HTTP/1.1", await server);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
     public async Task HealthCheck_NothingListening_Fails()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -103,14 +121,19 @@ public sealed partial class DockerfileTests
         Assert.NotEqual(0, result.ExitCode);
     }
 
-    // The HEALTHCHECK's exec form, run as Docker would (the port through the image's VERITY_HEALTH_PORT).
-    private static Task<ProcessResult> RunHealthCheckAsync(int port)
+    // The HEALTHCHECK's exec form, run as Docker would (the port through the image's VERITY_HEALTH_PORT, or the
+    // management port's setting; empty counts as unset, as for a container).
+    private static Task<ProcessResult> RunHealthCheckAsync(int port, int? managementPort = null)
     {
         var command = HealthCheckCommand();
         Assert.Equal("bash", command[0]);
         return ProcessRunner.RunAsync(
             command[0], command.Skip(1), Repo.Root,
-            environment: new Dictionary<string, string> { ["VERITY_HEALTH_PORT"] = port.ToString() },
+            environment: new Dictionary<string, string>
+            {
+                ["VERITY_HEALTH_PORT"] = port.ToString(),
+                ["Verity__Telemetry__ManagementPort"] = managementPort?.ToString() ?? "",
+            },
             timeout: TimeSpan.FromSeconds(10));
     }
 

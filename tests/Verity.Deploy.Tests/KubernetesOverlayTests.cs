@@ -135,6 +135,41 @@ public sealed partial class KubernetesOverlayTests
         Assert.Equal("worker", (string)worker["args"]![0]!);
     }
 
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public async Task Overlay_Rendered_ProbesAndScrapesUseTheManagementPortNoServiceExposes(string overlay)
+    {
+        var objects = await DeployTools.RenderObjectsAsync(overlay);
+        var config = objects.Single(o => Id(o) == "ConfigMap/verity-config");
+        var port = int.Parse((string)config["data"]!["Verity__Telemetry__ManagementPort"]!);
+
+        foreach (var name in new[] { "verity-api", "verity-worker" })
+        {
+            var deployment = Single(objects, "Deployment", name);
+            var container = Assert.Single(Containers(deployment, includeInit: false));
+            var management = container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "management")!;
+            Assert.Equal(port, (int)management["containerPort"]!);
+            foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+            {
+                Assert.Equal("management", (string?)container[probe]!["httpGet"]!["port"]);
+            }
+
+            var annotations = deployment["spec"]!["template"]!["metadata"]!["annotations"]!;
+            Assert.Equal("true", (string?)annotations["prometheus.io/scrape"]);
+            Assert.Equal(port.ToString(), (string?)annotations["prometheus.io/port"]);
+        }
+
+        var api = Assert.Single(Containers(Single(objects, "Deployment", "verity-api"), includeInit: false));
+        Assert.NotEqual(port, new Uri((string)api["args"]!.AsArray()[^1]!).Port);
+        var service = Single(objects, "Service", "verity-api");
+        Assert.All(service["spec"]!["ports"]!.AsArray(), p => Assert.Equal("http", (string?)p!["targetPort"]));
+        var backends = Single(objects, "Ingress", "verity-api")["spec"]!["rules"]!.AsArray()
+            .SelectMany(r => r!["http"]!["paths"]!.AsArray())
+            .Select(p => (string?)p!["backend"]!["service"]!["port"]!["name"]);
+        Assert.All(backends, b => Assert.Equal("http", b));
+    }
+
     [GeneratedRegex(@"^(\d+) objects: (\d+) valid, 0 invalid$")]
     private static partial Regex SummaryLine();
 }

@@ -10,6 +10,7 @@ public sealed class ManifestValidatorTests
 {
     private const string Api = "apps/v1/Deployment verity-dev/verity-api";
     private const string Worker = "apps/v1/Deployment verity-dev/verity-worker";
+    private const string Ingress = "networking.k8s.io/v1/Ingress verity-dev/verity-api";
 
     public static TheoryData<string, string, string> Breakages => new()
     {
@@ -29,6 +30,10 @@ public sealed class ManifestValidatorTests
         { "latest-image", Worker, "uses the tag latest" },
         { "service-selects-nothing", "v1/Service verity-dev/verity-api", "spec.selector matches the pods of no rendered workload" },
         { "missing-namespace", "v1/ServiceAccount verity", "metadata.namespace is missing" },
+        { "probe-off-the-management-port", Api, "container \"api\": readinessProbe targets port http: the probes answer on the management port only" },
+        { "scrape-off-the-management-port", Worker, "pod annotation prometheus.io/port is 8080: /metrics answers on the management port (8081) only" },
+        { "ingress-to-the-management-port", Ingress, "backend verity-api:management reaches the pods' management port" },
+        { "ingress-to-the-management-port-number", Ingress, "backend verity-api:ops reaches the pods' management port" },
     };
 
     [Theory]
@@ -134,8 +139,28 @@ public sealed class ManifestValidatorTests
             case "missing-namespace":
                 Find("ServiceAccount", "verity")["metadata"]!.AsObject().Remove("namespace");
                 break;
+            case "probe-off-the-management-port":
+                api["readinessProbe"]!["httpGet"]!["port"] = "http";
+                break;
+            case "scrape-off-the-management-port":
+                Find("Deployment", "verity-worker")["spec"]!["template"]!["metadata"]!["annotations"]!["prometheus.io/port"] = "8080";
+                break;
+            case "ingress-to-the-management-port":
+                ExposeOnTheIngress(new JsonObject { ["name"] = "management", ["port"] = 8081, ["targetPort"] = "management" });
+                break;
+            case "ingress-to-the-management-port-number":
+                // Under another name and by number: still the pods' management port.
+                ExposeOnTheIngress(new JsonObject { ["name"] = "ops", ["port"] = 9000, ["targetPort"] = 8081 });
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(breakage), breakage, null);
+        }
+
+        // A second Service port, and the Ingress routed to it instead of the API port.
+        void ExposeOnTheIngress(JsonObject port)
+        {
+            Find("Service", "verity-api")["spec"]!["ports"]!.AsArray().Add(port);
+            Find("Ingress", "verity-api")["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["backend"]!["service"]!["port"] = new JsonObject { ["name"] = (string)port["name"]! };
         }
     }
 

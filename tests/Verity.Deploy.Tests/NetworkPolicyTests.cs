@@ -67,6 +67,32 @@ public sealed class NetworkPolicyTests
         Assert.Equal(["ingress-nginx", "monitoring"], peers);
     }
 
+    [Theory]
+    [InlineData("dev", "verity-api")]
+    [InlineData("dev", "verity-worker")]
+    [InlineData("prod", "verity-api")]
+    [InlineData("prod", "verity-worker")]
+    public async Task Overlay_Monitoring_ReachesTheManagementPortOnlyAndTheIngressControllerNever(string overlay, string workload)
+    {
+        var objects = await DeployTools.RenderObjectsAsync(overlay);
+        var deployment = Single(objects, "Deployment", workload);
+        var container = Containers(deployment, includeInit: false).First();
+        var management = (int)container["ports"]!.AsArray().Single(p => (string?)p!["name"] == "management")!["containerPort"]!;
+
+        var rules = objects.Where(o => Kind(o) == "NetworkPolicy" && Selects(o["spec"]!["podSelector"], PodLabels(deployment)))
+            .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? [])
+            .ToList();
+        int[] PortsFrom(string ns) => [.. rules
+            .Where(r => r!["from"]!.AsArray().Any(peer => (string?)peer!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"] == ns))
+            .SelectMany(r => r!["ports"]!.AsArray().Select(p => (int)p!["port"]!))
+            .Distinct()];
+
+        Assert.Equal([management], PortsFrom("monitoring"));
+        Assert.DoesNotContain(management, PortsFrom("ingress-nginx"));
+        // Every rule names its ports: a rule without ports would open the management port to its peers as well.
+        Assert.All(rules, rule => Assert.NotNull(rule!["ports"]));
+    }
+
     private static bool IsDefaultDeny(JsonObject policy)
     {
         var spec = policy["spec"]!;

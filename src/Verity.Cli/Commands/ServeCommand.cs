@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Verity.Server;
 using Verity.Server.Infrastructure;
 using Verity.Server.Telemetry;
@@ -46,7 +47,11 @@ internal static class ServeCommand
             var app = BuildApp(parse.GetValue(CliOptions.Data), parse.GetValue(urls)!, parse.GetValue(anonymous), parse.GetValue(CliOptions.Store), chosen);
             await app.StartAsync(ct);
             var store = app.Services.GetRequiredService<StoreLocation>();
-            Console.WriteLine($"Verity is serving {store} at {string.Join(", ", Addresses(app))} (role {chosen.ToString().ToLowerInvariant()})");
+            var port = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.ManagementPort;
+            var management = Addresses(app).Where(a => ManagementPort.IsManagementAddress(a, port)).ToList();
+            Console.WriteLine(
+                $"Verity is serving {store} at {string.Join(", ", Addresses(app).Except(management))} (role {chosen.ToString().ToLowerInvariant()})" +
+                (management.Count > 0 ? $"; health and metrics at {string.Join(", ", management)}" : ""));
             await app.WaitForShutdownAsync(ct);
             return 0;
         }));

@@ -18,7 +18,8 @@ internal static class WorkerCommand
         var urls = new Option<string?>("--urls")
         {
             Description = "Serve /healthz, /readyz and /metrics (no API) on these addresses, separated by ';'. " +
-                "Default: $Verity__Worker__MetricsUrls, else none (telemetry only over OTLP).",
+                "Default: $Verity__Worker__MetricsUrls, else none (telemetry only over OTLP); " +
+                "$Verity__Telemetry__ManagementPort adds that port (on every interface when no address is given).",
         };
         var command = new Command(
             "worker",

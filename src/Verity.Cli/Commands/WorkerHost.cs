@@ -12,8 +12,9 @@ namespace Verity.Cli.Commands;
 
 /// <summary>
 /// The services of a worker process as a host, so that its telemetry runs beside the jobs: JSON logs, traces and
-/// metrics pushed over OTLP when configured, the gauge sampler, and — with <see cref="UrlsKey"/> or <c>--urls</c> — a
-/// small HTTP listener with <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> only (no API).
+/// metrics pushed over OTLP when configured, the gauge sampler, and — with <see cref="UrlsKey"/>, <c>--urls</c> or
+/// <c>Verity:Telemetry:ManagementPort</c> — a small HTTP listener with <c>/healthz</c>, <c>/readyz</c> and
+/// <c>/metrics</c> only (no API, so every address of it is a management address).
 /// </summary>
 internal static class WorkerHost
 {
@@ -22,7 +23,10 @@ internal static class WorkerHost
 
     public static IHost Build(IConfiguration configuration, string? urls)
     {
-        if (string.IsNullOrWhiteSpace(urls))
+        var addresses = ManagementPort.WorkerAddresses(
+            (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ManagementPort.Of(configuration));
+        if (addresses.Count == 0)
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Configuration.AddConfiguration(configuration);
@@ -32,12 +36,11 @@ internal static class WorkerHost
 
         var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         web.Configuration.AddConfiguration(configuration);
-        web.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        web.WebHost.UseUrls([.. addresses]);
         web.Services.ConfigureHttpJsonOptions(o => ServerSetup.ConfigureJson(o.SerializerOptions));
         AddServices(web.Services, web.Logging, configuration, http: true);
         var app = web.Build();
-        app.MapHealthEndpoints();
-        app.MapVerityMetrics();
+        app.MapManagementEndpoints(management => management.MapHealthEndpoints().MapVerityMetrics());
         return app;
     }
 

@@ -49,6 +49,23 @@ public sealed class WorkerTelemetryTests : IDisposable
         Assert.Contains(worker.Output.Split('\n'), l => l.StartsWith("{\"Timestamp\":", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Worker_ManagementPortAlone_ServesProbesAndMetricsOnThatPort()
+    {
+        // As in the Kubernetes and compose files: `verity worker` with the port in the environment and no --urls.
+        var port = ExternalProcess.FreePort();
+        await using var worker = VerityInstance.Start(
+            "worker-management", new Dictionary<string, string> { ["Verity__Telemetry__ManagementPort"] = port.ToString() }, "worker", "--data", _data);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        await WaitAsync(worker, async () => (await client.GetAsync("/readyz")).IsSuccessStatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal("worker", Assert.Single((await PrometheusText.ScrapeAsync(client)).Named("target_info")).Label("verity_role"));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/documents")).StatusCode);
+        Assert.Contains($":{port}", worker.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -1,10 +1,14 @@
 // Rules the Kubernetes schemas cannot express: what every Verity workload must do (resources, probes, a locked-down
-// security context, secrets only through Secret references) and what must hold across the rendered objects
-// (references resolve, one default-deny NetworkPolicy, no Secret in git). Each rule returns plain messages; the caller
+// security context, secrets only through Secret references, probes and scrapes on the management port) and what must
+// hold across the rendered objects (references resolve, one default-deny NetworkPolicy, no Secret in git, no Ingress
+// to a management port). Each rule returns plain messages; the caller
 // attaches them to the object they concern.
 
 const CLUSTER_SCOPED = new Set(["Namespace", "PersistentVolume", "Node", "ClusterRole", "ClusterRoleBinding"]);
 const LONG_RUNNING = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]);
+const PROBES = ["startupProbe", "livenessProbe", "readinessProbe"];
+// The container port that serves /healthz, /readyz and /metrics and nothing of the API (Verity:Telemetry:ManagementPort).
+const MANAGEMENT = "management";
 
 // The last segment of an environment variable name (Llm__ApiKey -> ApiKey; POSTGRES_PASSWORD stays whole) ends like
 // a secret. "Tokens" (Verity__Prompt__ContextTokens) and "ApiKeyHeader" do not.
@@ -36,6 +40,20 @@ export function podSpecOf(object) {
     default:
       return undefined;
   }
+}
+
+function podAnnotationsOf(object) {
+  return (object?.kind === "CronJob"
+    ? object.spec?.jobTemplate?.spec?.template?.metadata?.annotations
+    : object?.kind === "Pod" ? object.metadata?.annotations : object?.spec?.template?.metadata?.annotations) ?? {};
+}
+
+// The containerPort numbers named `management` in a pod.
+export function managementPorts(pod) {
+  return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]
+    .flatMap((c) => c.ports ?? [])
+    .filter((p) => p.name === MANAGEMENT)
+    .map((p) => p.containerPort);
 }
 
 function podLabelsOf(object) {
@@ -89,6 +107,11 @@ export function objectPolicy(object) {
   const pod = podSpecOf(object);
   if (pod) {
     errors.push(...podPolicy(object.kind, pod));
+    const annotations = podAnnotationsOf(object);
+    const management = managementPorts(pod);
+    if (annotations["prometheus.io/scrape"] === "true" && management.length > 0 && !management.map(String).includes(String(annotations["prometheus.io/port"]))) {
+      errors.push(`pod annotation prometheus.io/port is ${annotations["prometheus.io/port"] ?? "missing"}: /metrics answers on the management port (${management.join(", ")}) only`);
+    }
   }
   return errors;
 }
@@ -128,9 +151,19 @@ function containerPolicy(container, pod, volumes, longRunning) {
     }
   }
   if (longRunning) {
-    for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+    for (const probe of PROBES) {
       if (!container[probe]) {
         errors.push(`${probe} is missing`);
+      }
+    }
+  }
+  // With a management port, /healthz and /readyz answer there only: a probe on any other port always fails.
+  const management = (container.ports ?? []).find((p) => p.name === MANAGEMENT);
+  if (management) {
+    for (const probe of PROBES) {
+      const port = container[probe]?.httpGet?.port;
+      if (port !== undefined && port !== MANAGEMENT && port !== management.containerPort) {
+        errors.push(`${probe} targets port ${port}: the probes answer on the management port only (port: ${MANAGEMENT})`);
       }
     }
   }
@@ -208,6 +241,20 @@ export function setPolicy(objects) {
   const workloads = objects.map((o, i) => [o, i]).filter(([o]) => podSpecOf(o));
   const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 
+  // A Service port reaches the management port when it is named so, targets it by name, or targets the number of a
+  // management port of a pod it selects.
+  function routesToManagement(service, port) {
+    const servicePort = (service.spec?.ports ?? []).find((p) => (port.name ? p.name === port.name : p.port === port.number));
+    if (!servicePort) {
+      return false;
+    }
+    const target = servicePort.targetPort ?? servicePort.port;
+    if (servicePort.name === MANAGEMENT || target === MANAGEMENT) {
+      return true;
+    }
+    return workloads.some(([w]) => matches(service.spec?.selector, podLabelsOf(w)) && managementPorts(podSpecOf(w)).includes(target));
+  }
+
   objects.forEach((o, i) => {
     const namespace = o.metadata?.namespace;
     if (o.kind === "HorizontalPodAutoscaler") {
@@ -234,6 +281,8 @@ export function setPolicy(objects) {
             findings.push([i, `backend service ${backend?.name} is not among the rendered objects`]);
           } else if (backend.port?.name && !(service.spec?.ports ?? []).some((p) => p.name === backend.port.name)) {
             findings.push([i, `backend port ${backend.port.name} is not a port of service ${backend.name}`]);
+          } else if (routesToManagement(service, backend.port ?? {})) {
+            findings.push([i, `backend ${backend.name}:${backend.port?.name ?? backend.port?.number} reaches the pods' management port: /metrics and the probes would be public`]);
           }
         }
       }
