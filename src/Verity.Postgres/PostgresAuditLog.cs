@@ -17,7 +17,7 @@ public sealed partial class PostgresAuditLog : IAuditLog
 
     private const string Columns =
         "id, tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id, latency_ms, outcome, status_code, guardrails, " +
-        "trace_id, generator, degraded, cached";
+        "trace_id, generator, degraded, cached, api_key_id";
 
     private readonly PostgresDatabase _database;
     private readonly ILogger<PostgresAuditLog> _logger;
@@ -44,9 +44,9 @@ public sealed partial class PostgresAuditLog : IAuditLog
         {
             await using var command = new NpgsqlCommand("""
                 INSERT INTO audit_log (tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id,
-                    latency_ms, outcome, status_code, guardrails, trace_id, generator, degraded, cached)
+                    latency_ms, outcome, status_code, guardrails, trace_id, generator, degraded, cached, api_key_id)
                 VALUES (@tenant, @user, @at, @action, @query, @chunks, @answer, @document, @latency, @outcome, @status, @guardrails,
-                    @trace, @generator, @degraded, @cached)
+                    @trace, @generator, @degraded, @cached, @key)
                 RETURNING id, at
                 """, connection);
             command.Parameters.AddWithValue("tenant", record.TenantId);
@@ -65,6 +65,7 @@ public sealed partial class PostgresAuditLog : IAuditLog
             command.Parameters.AddWithValue("generator", NpgsqlTypes.NpgsqlDbType.Text, (object?)record.Generator ?? DBNull.Value);
             command.Parameters.AddWithValue("degraded", NpgsqlTypes.NpgsqlDbType.Boolean, (object?)record.Degraded ?? DBNull.Value);
             command.Parameters.AddWithValue("cached", NpgsqlTypes.NpgsqlDbType.Boolean, (object?)record.Cached ?? DBNull.Value);
+            command.Parameters.AddWithValue("key", NpgsqlTypes.NpgsqlDbType.Text, (object?)record.ApiKeyId ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
@@ -168,5 +169,6 @@ public sealed partial class PostgresAuditLog : IAuditLog
         Generator = reader.IsDBNull(14) ? null : reader.GetString(14),
         Degraded = reader.IsDBNull(15) ? null : reader.GetBoolean(15),
         Cached = reader.IsDBNull(16) ? null : reader.GetBoolean(16),
+        ApiKeyId = reader.IsDBNull(17) ? null : reader.GetString(17),
     };
 }

@@ -113,7 +113,8 @@ internal static partial class Schema
 
         -- Append-only: one row per audited request, read per tenant by time. The triggers refuse every UPDATE and
         -- DELETE (and REPLACE), whoever issues them; at is ISO 8601 UTC with seven fractional digits, so text order is time order.
-        -- generator, degraded and cached (0/1) describe an answer and are NULL for other actions.
+        -- generator, degraded and cached (0/1) describe an answer and are NULL for other actions. api_key_id is the id
+        -- (never the secret) of the key a key action created or revoked, or of the key that authenticated the request.
         CREATE TABLE IF NOT EXISTS audit_log (
             id          INTEGER PRIMARY KEY,
             tenant_id   TEXT NOT NULL,
@@ -131,7 +132,8 @@ internal static partial class Schema
             trace_id    TEXT,
             generator   TEXT,
             degraded    INTEGER,
-            cached      INTEGER
+            cached      INTEGER,
+            api_key_id  TEXT
         );
         CREATE INDEX IF NOT EXISTS audit_log_by_tenant_time ON audit_log(tenant_id, at);
         CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
@@ -189,7 +191,7 @@ internal static partial class Schema
         UPDATE schema_info SET value = '4' WHERE key = 'schema_version';
         """;
 
-    // Version 4 to 5: the trace context a job was enqueued in, and the trace id and answer details of audit records.
+    // Version 4 to 5: the trace context a job was enqueued in, and the trace id, answer details and API key of audit records.
     // Nullable columns, so existing rows stay as they were (NULL: not recorded then). Adding a column changes no row
     // and fires no trigger: the audit log's triggers are kept as they are and still refuse every change. The jobs
     // tables are new in version 3; a version 2 file gets them, with these columns, from Create.
@@ -198,6 +200,7 @@ internal static partial class Schema
         ALTER TABLE audit_log ADD COLUMN generator TEXT;
         ALTER TABLE audit_log ADD COLUMN degraded INTEGER;
         ALTER TABLE audit_log ADD COLUMN cached INTEGER;
+        ALTER TABLE audit_log ADD COLUMN api_key_id TEXT;
         """;
 
     private const string MigrateJobsFrom4 = """

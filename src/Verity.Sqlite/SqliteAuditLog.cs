@@ -48,9 +48,9 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 INSERT INTO audit_log(tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id,
-                    latency_ms, outcome, status_code, guardrails, trace_id, generator, degraded, cached)
+                    latency_ms, outcome, status_code, guardrails, trace_id, generator, degraded, cached, api_key_id)
                 VALUES ($tenant, $user, $at, $action, $query, $chunks, $answer, $document, $latency, $outcome, $status, $guardrails,
-                    $trace, $generator, $degraded, $cached)
+                    $trace, $generator, $degraded, $cached, $key)
                 RETURNING id
                 """;
             command.Parameters.AddWithValue("$tenant", record.TenantId);
@@ -69,6 +69,7 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
             command.Parameters.AddWithValue("$generator", (object?)record.Generator ?? DBNull.Value);
             command.Parameters.AddWithValue("$degraded", record.Degraded is { } degraded ? (degraded ? 1 : 0) : DBNull.Value);
             command.Parameters.AddWithValue("$cached", record.Cached is { } cached ? (cached ? 1 : 0) : DBNull.Value);
+            command.Parameters.AddWithValue("$key", (object?)record.ApiKeyId ?? DBNull.Value);
             var id = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             return record with { Id = id };
         }
@@ -157,7 +158,7 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
 
     private const string Columns =
         "id, tenant_id, user_id, at, action, query, chunk_ids, answer_hash, document_id, latency_ms, outcome, status_code, guardrails, " +
-        "trace_id, generator, degraded, cached";
+        "trace_id, generator, degraded, cached, api_key_id";
 
     private static AuditRecord Read(SqliteDataReader reader) => new()
     {
@@ -178,6 +179,7 @@ public sealed class SqliteAuditLog : IAuditLog, IDisposable
         Generator = reader.IsDBNull(14) ? null : reader.GetString(14),
         Degraded = reader.IsDBNull(15) ? null : reader.GetInt64(15) != 0,
         Cached = reader.IsDBNull(16) ? null : reader.GetInt64(16) != 0,
+        ApiKeyId = reader.IsDBNull(17) ? null : reader.GetString(17),
     };
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

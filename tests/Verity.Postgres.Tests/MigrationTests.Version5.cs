@@ -8,8 +8,8 @@ using Verity.Postgres.Tests.Audit;
 
 namespace Verity.Postgres.Tests;
 
-/// <summary>Migration 5 (trace context of jobs, trace id and answer details of audit records) on a database that a
-/// release at migration 4 created and filled.</summary>
+/// <summary>Migration 5 (trace context of jobs, trace id, answer details and API key of audit records) on a database
+/// that a release at migration 4 created and filled.</summary>
 public sealed partial class MigrationTests
 {
     [Fact]
@@ -41,13 +41,13 @@ public sealed partial class MigrationTests
             {
                 TenantId = "tenant-a", UserId = "erin", At = new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero), Action = AuditActions.Chat,
                 Query = "after the upgrade", Outcome = AuditOutcomes.Ok, StatusCode = 200,
-                TraceId = traceId, Generator = "primary", Degraded = true, Cached = false,
+                TraceId = traceId, Generator = "primary", Degraded = true, Cached = false, ApiKeyId = "k3q7abcdefgh",
             },
             Ct);
         var records = (await log.QueryAsync(new AuditQuery { TenantId = "tenant-a" }, Ct)).Records;
         Assert.Equal(["before the upgrade", "after the upgrade"], records.Select(r => r.Query));
-        Assert.Equal(((string?)null, (string?)null, (bool?)null, (bool?)null), (records[0].TraceId, records[0].Generator, records[0].Degraded, records[0].Cached));
-        Assert.Equal((traceId, "primary", true, false), (records[1].TraceId, records[1].Generator, records[1].Degraded, records[1].Cached));
+        Assert.Equal(((string?)null, (string?)null, (bool?)null, (bool?)null, (string?)null), (records[0].TraceId, records[0].Generator, records[0].Degraded, records[0].Cached, records[0].ApiKeyId));
+        Assert.Equal((traceId, "primary", true, false, "k3q7abcdefgh"), (records[1].TraceId, records[1].Generator, records[1].Degraded, records[1].Cached, records[1].ApiKeyId));
 
         var jobs = new PostgresIngestJobStore(database, NullLogger<PostgresIngestJobStore>.Instance);
         var old = await jobs.GetJobAsync("tenant-a", "job_v4", Ct);
@@ -57,9 +57,9 @@ public sealed partial class MigrationTests
 
         // The trigger still refuses changes to the log, the new columns included.
         var refused = await Assert.ThrowsAsync<StoreUnavailableException>(() => database.ExecuteAsync(
-            DbScope.System, "tamper with the audit log", (connection, _) => RawSql.ExecuteAsync(connection, "UPDATE audit_log SET generator = 'forged'"), Ct));
+            DbScope.System, "tamper with the audit log", (connection, _) => RawSql.ExecuteAsync(connection, "UPDATE audit_log SET generator = 'forged', api_key_id = 'forged'"), Ct));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(refused.InnerException).SqlState);
-        Assert.Equal(0L, await RawSql.ScalarAsync<long>(Superuser, "SELECT count(*) FROM audit_log WHERE generator = 'forged'"));
+        Assert.Equal(0L, await RawSql.ScalarAsync<long>(Superuser, "SELECT count(*) FROM audit_log WHERE generator = 'forged' OR api_key_id = 'forged'"));
     }
 
     /// <summary>The schema exactly as migrations 0 to 4 leave it, recorded as the migrator records it.</summary>

@@ -227,7 +227,7 @@ public sealed partial class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal("5", Scalar(connection, "SELECT value FROM schema_info WHERE key = 'schema_version'"));
         Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'source_version'"));
         Assert.Equal("2", Scalar(connection, "SELECT count(*) FROM pragma_table_info('chunks') WHERE name IN ('page', 'parent_ordinal')"));
-        Assert.Equal("4", Scalar(connection, "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name IN ('trace_id', 'generator', 'degraded', 'cached')"));
+        Assert.Equal("5", Scalar(connection, "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name IN ('trace_id', 'generator', 'degraded', 'cached', 'api_key_id')"));
         Assert.Equal("2", Scalar(connection, "SELECT count(*) FROM pragma_table_info('ingest_jobs') WHERE name IN ('trace_parent', 'trace_state')"));
     }
 

@@ -81,6 +81,7 @@ public abstract class AuditLogConformanceTests : IAsyncLifetime
             Outcome = AuditOutcomes.Ok,
             StatusCode = 200,
             Guardrails = ["input.prompt_injection"],
+            ApiKeyId = "k3q7abcdefgh",
         };
 
         var appended = await AuditLog.AppendAsync(record, Ct);
@@ -94,8 +95,8 @@ public abstract class AuditLogConformanceTests : IAsyncLifetime
         Assert.Equal(record.ChunkIds, read.ChunkIds);
         Assert.Equal(record.Guardrails, read.Guardrails);
         Assert.Equal(
-            (record.TenantId, record.UserId, record.Action, record.Query, record.AnswerHash, record.DocumentId, record.LatencyMs, record.Outcome, record.StatusCode),
-            (read.TenantId, read.UserId, read.Action, read.Query, read.AnswerHash, read.DocumentId, read.LatencyMs, read.Outcome, read.StatusCode));
+            (record.TenantId, record.UserId, record.Action, record.Query, record.AnswerHash, record.DocumentId, record.LatencyMs, record.Outcome, record.StatusCode, record.ApiKeyId),
+            (read.TenantId, read.UserId, read.Action, read.Query, read.AnswerHash, read.DocumentId, read.LatencyMs, read.Outcome, read.StatusCode, read.ApiKeyId));
     }
 
     [Theory]
@@ -131,6 +132,20 @@ public abstract class AuditLogConformanceTests : IAsyncLifetime
 
         Assert.Equal([traceId, null], read.Select(r => r.TraceId));
         Assert.All(read, r => Assert.Equal(((string?)null, (bool?)null, (bool?)null), (r.Generator, r.Degraded, r.Cached)));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ApiKeyId_RoundTripsForKeyActionsAndKeyCallersAndStaysNullOtherwise()
+    {
+        await AuditLog.AppendAsync(Record(TenantA, "ada", T0, AuditActions.KeyCreate, query: null) with { ApiKeyId = "k3q7abcdefgh", StatusCode = 201 }, Ct);
+        await AuditLog.AppendAsync(Record(TenantA, "key:m2x5abcdefgh", T0.AddMinutes(1)) with { ApiKeyId = "m2x5abcdefgh" }, Ct);
+        var appended = await AuditLog.AppendAsync(Record(TenantA, "erin", T0.AddMinutes(2)), Ct);
+
+        var read = (await AuditLog.QueryAsync(new AuditQuery { TenantId = TenantA }, Ct)).Records;
+
+        Assert.Equal(["k3q7abcdefgh", "m2x5abcdefgh", null], read.Select(r => r.ApiKeyId));
+        Assert.Equal([AuditActions.KeyCreate, AuditActions.Search, AuditActions.Search], read.Select(r => r.Action));
+        Assert.Null(appended.ApiKeyId);
     }
 
     [Fact]

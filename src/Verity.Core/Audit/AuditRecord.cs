@@ -62,6 +62,11 @@ public sealed record AuditRecord
     /// <summary>For an answer: whether it came from the answer cache. Null when there was no answer.</summary>
     public bool? Cached { get; init; }
 
+    /// <summary>The id (never the secret) of an API key: for <see cref="AuditActions.KeyCreate"/> and
+    /// <see cref="AuditActions.KeyRevoke"/> the key created or revoked; for every other action the key that
+    /// authenticated the request. Null when no key is concerned (a token, or a key action that named no valid id).</summary>
+    public string? ApiKeyId { get; init; }
+
     /// <summary><c>sha256:</c> followed by the lower-case hex SHA-256 of the UTF-8 text: how query text (when
     /// configured) and answers are recorded.</summary>
     public static string Hash(string text) =>
@@ -81,10 +86,20 @@ public static class AuditActions
     public const string IngestCrawl = "ingest.crawl";
     public const string IngestJobs = "ingest.jobs";
     public const string IngestCancel = "ingest.cancel";
+    public const string KeyCreate = "key.create";
+    public const string KeyList = "key.list";
+    public const string KeyRevoke = "key.revoke";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(
-        [Chat, Search, DocumentPut, DocumentDelete, DocumentGet, DocumentList, IngestUpload, IngestCrawl, IngestJobs, IngestCancel],
+        [
+            Chat, Search, DocumentPut, DocumentDelete, DocumentGet, DocumentList, IngestUpload, IngestCrawl, IngestJobs, IngestCancel,
+            KeyCreate, KeyList, KeyRevoke,
+        ],
         StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="action"/> acts on one API key, so that <see cref="AuditRecord.ApiKeyId"/>
+    /// names that key rather than the one that authenticated.</summary>
+    public static bool AddressesApiKey(string action) => action is KeyCreate or KeyRevoke;
 }
 
 /// <summary>How an audited request ended.</summary>

@@ -28,6 +28,10 @@ public sealed class AuditContext
 
     public bool? Cached { get; set; }
 
+    /// <summary>The id of the API key a key action created; the middleware takes a revoked key's id from the route
+    /// and, for other actions, the id of the key that authenticated. Never the key or its secret.</summary>
+    public string? ApiKeyId { get; set; }
+
     /// <summary>Guardrail decisions taken on this request, e.g. rule ids of what was flagged or blocked.</summary>
     public IList<string> Guardrails { get; } = [];
 

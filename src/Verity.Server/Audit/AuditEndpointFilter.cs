@@ -60,6 +60,10 @@ internal sealed class AuditEndpointFilter : IEndpointFilter
                 // The id of a document posted without one is only known now.
                 audit.DocumentId ??= written.Id;
                 break;
+            case ApiKeyCreatedResponse created:
+                // Only the id: the response also carries the key itself, which must never reach the log.
+                audit.ApiKeyId ??= created.Id;
+                break;
         }
     }
 }

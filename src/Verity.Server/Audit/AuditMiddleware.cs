@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Verity.Core.Audit;
+using Verity.Core.Security;
 using Verity.Server.Security;
 
 namespace Verity.Server.Audit;
@@ -9,7 +10,8 @@ namespace Verity.Server.Audit;
 /// Writes one audit record per request to an audited endpoint once the response is complete, whatever its status:
 /// refusals by authorization or the rate limiter, malformed bodies and errors included. It runs outside the
 /// exception handler so it sees the final status code. Requests without an authenticated caller (401) have no tenant
-/// to belong to and are not recorded. Nothing from the request headers (tokens) is ever recorded.
+/// to belong to and are not recorded. Nothing from the request headers (tokens, API keys) is ever recorded: of a key,
+/// only its id, which the authentication handler put in a claim.
 /// </summary>
 internal sealed partial class AuditMiddleware(
     RequestDelegate next, IAuditLog log, IOptions<AuditOptions> options, ILogger<AuditMiddleware> logger)
@@ -20,7 +22,7 @@ internal sealed partial class AuditMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         // Routing has already chosen the endpoint; the exception handler clears it and the route values later, so
-        // keep them now (a request refused before its handler runs still names its document).
+        // keep them now (a request refused before its handler runs still names its document or key).
         var audited = context.GetEndpoint()?.Metadata.GetMetadata<AuditedEndpoint>();
         if (audited is null)
         {
@@ -28,7 +30,7 @@ internal sealed partial class AuditMiddleware(
             return;
         }
 
-        var routeDocumentId = context.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
+        var routeId = context.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
         // Read now, in the request's own activity: the trace id X-Trace-Id carries (taken at the same point).
         var traceId = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.TraceId.ToHexString() : null;
 
@@ -43,12 +45,12 @@ internal sealed partial class AuditMiddleware(
         finally
         {
             var status = completed ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
-            await RecordAsync(context, audited.Action, routeDocumentId, traceId, at, Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
+            await RecordAsync(context, audited.Action, routeId, traceId, at, Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
         }
     }
 
     private async Task RecordAsync(
-        HttpContext context, string action, string? routeDocumentId, string? traceId, DateTimeOffset at, double latencyMs, int status)
+        HttpContext context, string action, string? routeId, string? traceId, DateTimeOffset at, double latencyMs, int status)
     {
         if (context.User.Identity?.IsAuthenticated != true)
         {
@@ -60,7 +62,11 @@ internal sealed partial class AuditMiddleware(
             var caller = Caller.Of(context);
             var audit = context.RequestServices.GetRequiredService<AuditContext>();
             var query = audit.Query;
-            var documentId = audit.DocumentId ?? routeDocumentId;
+            // A key action's route names a key, not a document. Only a well-formed id is kept from it: a whole key
+            // pasted into the URL by mistake must not leave its secret in the log.
+            var (documentId, apiKeyId) = AuditActions.AddressesApiKey(action)
+                ? (audit.DocumentId, audit.ApiKeyId ?? (ApiKeys.IsValidId(routeId) ? routeId : null))
+                : (audit.DocumentId ?? routeId, ApiKeyAuthenticationHandler.KeyIdOf(context.User));
             if (query is not null)
             {
                 query = options.Value.HashQueries ? AuditRecord.Hash(query) : Truncate(query);
@@ -85,6 +91,7 @@ internal sealed partial class AuditMiddleware(
                     Generator = audit.Generator,
                     Degraded = audit.Degraded,
                     Cached = audit.Cached,
+                    ApiKeyId = apiKeyId,
                 },
                 // The response is sent: the record is written even when the client has gone away.
                 CancellationToken.None);

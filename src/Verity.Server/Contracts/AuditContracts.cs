@@ -19,11 +19,13 @@ public sealed record AuditRecordDto(
     string? TraceId,
     string? Generator,
     bool? Degraded,
-    bool? Cached)
+    bool? Cached,
+    string? ApiKeyId)
 {
     public static AuditRecordDto From(AuditRecord r) => new(
         r.Id, r.TenantId, r.UserId, r.At, r.Action, r.Query, r.ChunkIds, r.AnswerHash, r.DocumentId,
-        Math.Round(r.LatencyMs, 3), r.Outcome, r.StatusCode, r.Guardrails, r.TraceId, r.Generator, r.Degraded, r.Cached);
+        Math.Round(r.LatencyMs, 3), r.Outcome, r.StatusCode, r.Guardrails, r.TraceId, r.Generator, r.Degraded, r.Cached,
+        r.ApiKeyId);
 }
 
 public sealed record AuditPageResponse(IReadOnlyList<AuditRecordDto> Records, string? Next);

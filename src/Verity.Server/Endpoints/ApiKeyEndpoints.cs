@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Verity.Core;
+using Verity.Core.Audit;
 using Verity.Core.Security;
 using Verity.Server.Contracts;
 using Verity.Server.Security;
 
 namespace Verity.Server.Endpoints;
 
-/// <summary>API keys for service accounts, managed by the admins of a tenant; always the caller's own tenant.</summary>
+/// <summary>API keys for service accounts, managed by the admins of a tenant; always the caller's own tenant. Every
+/// call is audited (refusals included) with the id of the key it created or revoked, never the key itself.</summary>
 public static class ApiKeyEndpoints
 {
     private const int MaxNameLength = 128;
@@ -20,14 +22,17 @@ public static class ApiKeyEndpoints
         var group = app.MapGroup("/v1/admin/keys").WithTags("API keys").RequireAuthorization(AuthSetup.AdminPolicy);
         group.MapPost("/", CreateKeyAsync)
             .WithName("CreateApiKey")
-            .WithSummary("Create an API key for a service account of the caller's tenant; the key is shown only in this response (admin).");
+            .WithSummary("Create an API key for a service account of the caller's tenant; the key is shown only in this response (admin).")
+            .Audited(AuditActions.KeyCreate);
         group.MapGet("/", ListKeysAsync)
             .WithName("ListApiKeys")
-            .WithSummary("The API keys of the caller's tenant, revoked ones included, without secrets (admin).");
+            .WithSummary("The API keys of the caller's tenant, revoked ones included, without secrets (admin).")
+            .Audited(AuditActions.KeyList);
         group.MapDelete("/{id}", RevokeKeyAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key of the caller's tenant; it stops authenticating at once (admin).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Audited(AuditActions.KeyRevoke);
         return app;
     }
 

@@ -12,8 +12,8 @@ namespace Verity.Server.Security;
 /// vk_…</c> or <c>Authorization: Bearer vk_…</c> (how OpenAI SDKs send their key; a bearer token that is not shaped
 /// like a key is a JWT and goes to the JWT handler). The principal carries the same claims (configured names) a JWT
 /// would, so <see cref="Caller"/>, the role policies, rate limits and the audit log treat it like any user:
-/// <c>key:&lt;id&gt;</c> of the key's tenant, with its groups and roles. Unknown, revoked, malformed or wrong keys
-/// fail (401). Neither key nor secret is ever logged.
+/// <c>key:&lt;id&gt;</c> of the key's tenant, with its groups and roles, plus the key's id in <see cref="KeyIdClaim"/>
+/// (never its secret). Unknown, revoked, malformed or wrong keys fail (401). Neither key nor secret is ever logged.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
@@ -26,11 +26,19 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// <summary>The default scheme when authentication is on: API key when the request carries one, JWT otherwise.</summary>
     public const string SelectorSchemeName = "JwtOrApiKey";
 
+    /// <summary>The claim holding the id of the key that authenticated the request (the audit log records it).</summary>
+    public const string KeyIdClaim = "verity_api_key_id";
+
     private const string AuthorizationPrefix = SchemeName + " ";
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>Whether the request presents an API key (and so is authenticated by this scheme, not by JWT).</summary>
     public static bool HasKey(HttpRequest request) => KeyOf(request) is not null;
+
+    /// <summary>The id of the API key that authenticated <paramref name="user"/>, or null. Read only from an identity
+    /// this handler built: a JWT carrying a claim of the same name names no key.</summary>
+    public static string? KeyIdOf(ClaimsPrincipal user) =>
+        user.Identities.FirstOrDefault(i => i.IsAuthenticated && i.AuthenticationType == SchemeName)?.FindFirst(KeyIdClaim)?.Value;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -64,6 +72,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             [
                 new Claim(names.User, record.UserId),
                 new Claim(names.Tenant, record.TenantId),
+                new Claim(KeyIdClaim, record.Id),
                 .. record.Groups.Select(g => new Claim(names.Groups, g)),
                 .. record.Roles.Select(r => new Claim(names.Roles, r)),
             ],
