@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Verity.Core.Chat;
 using Verity.Core.Guardrails;
 using Verity.Core.Telemetry;
+using Verity.Testing.Telemetry;
 
 namespace Verity.Core.Tests.Telemetry;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Verity.Core.Generation;
 using Verity.Core.Retrieval;
 using Verity.Core.Tests.Generation;
+using Verity.Testing.Telemetry;
 using static Verity.Core.Tests.Generation.GenerationFixtures;
 
 namespace Verity.Core.Tests.Telemetry;

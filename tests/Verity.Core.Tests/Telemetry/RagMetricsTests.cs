@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Verity.Core.Caching;
 using Verity.Core.Model;
 using Verity.Core.Telemetry;
+using Verity.Testing.Telemetry;
 
 namespace Verity.Core.Tests.Telemetry;
 

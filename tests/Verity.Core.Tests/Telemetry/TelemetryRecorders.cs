@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Verity.Core.Telemetry;
 
-namespace Verity.Core.Tests.Telemetry;
+namespace Verity.Testing.Telemetry;
 
 /// <summary>
 /// Records the <c>Verity</c> spans of one test. Tests run in parallel and every listener hears every source, so the
 /// recorder opens a root span of its own and keeps only spans of that trace: the code under test must run in the
-/// test's flow (the root is current there).
+/// test's flow (the root is current there). The SQLite tests compile this file too (linked in their project file).
 /// </summary>
 internal sealed class SpanRecorder : IDisposable
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Verity.Core.Chat;
 using Verity.Core.Guardrails;
 using Verity.Sqlite.Tests.Chat;
+using Verity.Testing.Telemetry;
 using static Verity.Sqlite.Tests.Telemetry.TelemetryPipeline;
 
 namespace Verity.Sqlite.Tests.Telemetry;

@@ -6,6 +6,7 @@ using Verity.Core.Ingestion;
 using Verity.Core.Jobs;
 using Verity.Core.Security;
 using Verity.Sqlite.Tests.Jobs;
+using Verity.Testing.Telemetry;
 using static Verity.Sqlite.Tests.Telemetry.TelemetryPipeline;
 
 namespace Verity.Sqlite.Tests.Telemetry;

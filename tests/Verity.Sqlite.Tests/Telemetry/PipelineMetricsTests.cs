@@ -9,6 +9,7 @@ using Verity.Core.Telemetry;
 using Verity.Core.Text;
 using Verity.Sqlite.Tests.Chat;
 using Verity.Sqlite.Tests.Jobs;
+using Verity.Testing.Telemetry;
 using static Verity.Sqlite.Tests.Telemetry.TelemetryPipeline;
 
 namespace Verity.Sqlite.Tests.Telemetry;

@@ -10,6 +10,7 @@ using Verity.Core.Model;
 using Verity.Core.Retrieval;
 using Verity.Core.Telemetry;
 using Verity.Core.Text;
+using Verity.Testing.Telemetry;
 
 namespace Verity.Sqlite.Tests.Telemetry;
 
@@ -131,54 +132,5 @@ public sealed class RetrievalTelemetryTests : IAsyncLifetime, IDisposable
         public void Dispose()
         {
         }
-    }
-
-    /// <summary>Fuses the SQLite store's two lists "in its own query", as a store with <see cref="IHybridSearchStore"/>
-    /// does.</summary>
-    private sealed class FusingStore(SqliteIndexStore inner) : IIndexStore, IHybridSearchStore
-    {
-        public async Task<IReadOnlyList<HybridHit>> SearchHybridAsync(HybridQuery query, SearchFilter filter, int limit, CancellationToken cancellationToken)
-        {
-            var dense = await inner.SearchDenseAsync(query.Vector, filter, query.Candidates, cancellationToken);
-            var lexical = await inner.SearchLexicalAsync(query.Text, filter, query.Candidates, cancellationToken);
-            return [.. ReciprocalRankFusion.Fuse([dense, lexical], query.RrfK, [query.DenseWeight, query.LexicalWeight])
-                .Take(limit)
-                .Select(h => new HybridHit(h.Chunk, h.Score, null, null))];
-        }
-
-        public Task<IndexGeneration> InitializeAsync(IndexConfiguration configuration, CancellationToken cancellationToken) => inner.InitializeAsync(configuration, cancellationToken);
-
-        public Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.GetDocumentAsync(tenantId, documentId, cancellationToken);
-
-        public Task<DocumentRecord?> GetDocumentAsync(string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken) =>
-            inner.GetDocumentAsync(tenantId, documentId, principals, cancellationToken);
-
-        public Task<string?> GetDocumentTextAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.GetDocumentTextAsync(tenantId, documentId, cancellationToken);
-
-        public Task<string?> GetDocumentTextAsync(string tenantId, string documentId, IReadOnlyCollection<string> principals, CancellationToken cancellationToken) =>
-            inner.GetDocumentTextAsync(tenantId, documentId, principals, cancellationToken);
-
-        public Task<DocumentPage> ListDocumentsAsync(DocumentListQuery query, CancellationToken cancellationToken) => inner.ListDocumentsAsync(query, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, DocumentFingerprint>> GetFingerprintsAsync(string tenantId, string source, CancellationToken cancellationToken) =>
-            inner.GetFingerprintsAsync(tenantId, source, cancellationToken);
-
-        public Task<UpsertResult> UpsertDocumentAsync(DocumentWrite write, CancellationToken cancellationToken) => inner.UpsertDocumentAsync(write, cancellationToken);
-
-        public Task<bool> DeleteDocumentAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.DeleteDocumentAsync(tenantId, documentId, cancellationToken);
-
-        public Task<IReadOnlyList<ScoredChunk>> SearchDenseAsync(ReadOnlyMemory<float> queryVector, SearchFilter filter, int limit, CancellationToken cancellationToken) =>
-            inner.SearchDenseAsync(queryVector, filter, limit, cancellationToken);
-
-        public Task<IReadOnlyList<ScoredChunk>> SearchLexicalAsync(string query, SearchFilter filter, int limit, CancellationToken cancellationToken) =>
-            inner.SearchLexicalAsync(query, filter, limit, cancellationToken);
-
-        public Task<IndexStatistics> GetStatisticsAsync(string tenantId, CancellationToken cancellationToken) => inner.GetStatisticsAsync(tenantId, cancellationToken);
-
-        public Task<IndexVersion> GetIndexVersionAsync(string tenantId, CancellationToken cancellationToken) => inner.GetIndexVersionAsync(tenantId, cancellationToken);
-
-        public Task<DateTimeOffset?> GetLastChangeAsync(CancellationToken cancellationToken) => inner.GetLastChangeAsync(cancellationToken);
-
-        public Task CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
     }
 }

@@ -12,6 +12,7 @@ using Verity.Core.Ingestion;
 using Verity.Core.Security;
 using Verity.Core.Telemetry;
 using Verity.Sqlite.Tests.Chat;
+using Verity.Testing.Telemetry;
 
 namespace Verity.Sqlite.Tests.Telemetry;
 
