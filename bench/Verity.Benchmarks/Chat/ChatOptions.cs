@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Verity.Benchmarks.Chat;
 
 /// <param name="Questions">How many questions of demo/questions.jsonl each scenario asks (from the first).</param>
@@ -52,41 +50,34 @@ internal sealed record ChatOptions(
         var output = RepositoryPaths.Results();
         string? json = null;
         int? retries = null;
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, value) in OptionValues.Pairs(args))
         {
-            var name = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{name} needs a value.");
-            }
-
-            var value = args[++i];
             switch (name)
             {
                 case "--questions":
-                    questions = Positive(name, value);
+                    questions = OptionValues.Positive(name, value);
                     break;
                 case "--model-latency-ms":
-                    latency = NotNegative(name, value);
+                    latency = OptionValues.NotNegative(name, value);
                     break;
                 case "--chunks":
-                    chunks = Positive(name, value);
+                    chunks = OptionValues.Positive(name, value);
                     break;
                 case "--chunk-delay-ms":
-                    chunkDelay = NotNegative(name, value);
+                    chunkDelay = OptionValues.NotNegative(name, value);
                     break;
                 case "--interval-ms":
-                    interval = NotNegative(name, value);
+                    interval = OptionValues.NotNegative(name, value);
                     break;
                 case "--timeout-ms":
-                    timeout = Positive(name, value);
+                    timeout = OptionValues.Positive(name, value);
                     break;
                 case "--break-ms":
                     // Polly refuses a break shorter than half a second.
-                    breakMs = Positive(name, value) is var b and >= 500 ? b : throw new ArgumentException("--break-ms must be at least 500.");
+                    breakMs = OptionValues.Positive(name, value) is var b and >= 500 ? b : throw new ArgumentException("--break-ms must be at least 500.");
                     break;
                 case "--retries":
-                    retries = NotNegative(name, value) is var r and <= 10 ? r : throw new ArgumentException("--retries must be between 0 and 10.");
+                    retries = OptionValues.NotNegative(name, value) is var r and <= 10 ? r : throw new ArgumentException("--retries must be between 0 and 10.");
                     break;
                 case "--json":
                     json = Path.GetFullPath(value);
@@ -111,10 +102,4 @@ internal sealed record ChatOptions(
             output,
             json);
     }
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number.");
-
-    private static int NotNegative(string name, string value) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException($"{name}: '{value}' must be 0 or more.");
 }

@@ -28,25 +28,18 @@ internal sealed record IngestOptions(int SizeMb, int Seed, int Runs, int? Lanes,
         int? lanes = null;
         var output = Path.Combine(RepositoryPaths.Results(), "ingest");
         string? cli = Path.GetFullPath(Path.Combine(RepositoryPaths.Results(), "..", "..", "src", "Verity.Cli", "bin", "Release", "net10.0", "verity.dll"));
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, value) in OptionValues.Pairs(args))
         {
-            var name = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{name} needs a value.");
-            }
-
-            var value = args[++i];
             switch (name)
             {
                 case "--size-mb":
-                    sizeMb = Positive(name, value);
+                    sizeMb = OptionValues.Positive(name, value);
                     break;
                 case "--runs":
-                    runs = Positive(name, value);
+                    runs = OptionValues.Positive(name, value);
                     break;
                 case "--lanes":
-                    lanes = Positive(name, value);
+                    lanes = OptionValues.Positive(name, value);
                     break;
                 case "--seed":
                     seed = int.TryParse(value, CultureInfo.InvariantCulture, out var s) ? s : throw new ArgumentException($"--seed: '{value}' is not a number.");
@@ -64,7 +57,4 @@ internal sealed record IngestOptions(int SizeMb, int Seed, int Runs, int? Lanes,
 
         return new IngestOptions(sizeMb, seed, runs, lanes, output, cli);
     }
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number.");
 }

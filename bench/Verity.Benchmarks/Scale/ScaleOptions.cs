@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Verity.Benchmarks.Scale;
 
 internal sealed record ScaleOptions(IReadOnlyList<int> Sizes, int Queries, int Warmup, int Dimensions, string OutputDirectory)
@@ -19,29 +17,22 @@ internal sealed record ScaleOptions(IReadOnlyList<int> Sizes, int Queries, int W
         var sizes = new List<int> { 10_000, 100_000, 1_000_000 };
         int queries = 200, warmup = 20, dimensions = 512;
         var output = RepositoryPaths.Results();
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, value) in OptionValues.Pairs(args))
         {
-            var name = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{name} needs a value.");
-            }
-
-            var value = args[++i];
             switch (name)
             {
                 case "--sizes":
                     sizes = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(s => Positive(name, s.Replace("_", "", StringComparison.Ordinal)))];
+                        .Select(s => OptionValues.Positive(name, s.Replace("_", "", StringComparison.Ordinal)))];
                     break;
                 case "--queries":
-                    queries = Positive(name, value);
+                    queries = OptionValues.Positive(name, value);
                     break;
                 case "--warmup":
-                    warmup = int.TryParse(value, CultureInfo.InvariantCulture, out var w) && w >= 0 ? w : throw new ArgumentException("--warmup must be 0 or more.");
+                    warmup = OptionValues.NotNegative(name, value);
                     break;
                 case "--dims":
-                    dimensions = Positive(name, value);
+                    dimensions = OptionValues.Positive(name, value);
                     break;
                 case "--out":
                     output = Path.GetFullPath(value);
@@ -58,7 +49,4 @@ internal sealed record ScaleOptions(IReadOnlyList<int> Sizes, int Queries, int W
 
         return new ScaleOptions(sizes, queries, warmup, dimensions, output);
     }
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number.");
 }

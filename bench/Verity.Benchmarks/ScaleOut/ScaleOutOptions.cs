@@ -32,31 +32,24 @@ internal sealed record ScaleOutOptions(
         IReadOnlyList<int> lanes = [1, 2];
         var output = Path.Combine(RepositoryPaths.Results(), "scale-out");
         var cli = Path.GetFullPath(Path.Combine(RepositoryPaths.Results(), "..", "..", "src", "Verity.Cli", "bin", "Release", "net10.0", "verity.dll"));
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, value) in OptionValues.Pairs(args))
         {
-            var name = args[i];
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"{name} needs a value.");
-            }
-
-            var value = args[++i];
             switch (name)
             {
                 case "--size-mb":
-                    sizeMb = Positive(name, value);
+                    sizeMb = OptionValues.Positive(name, value);
                     break;
                 case "--workers":
-                    workers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Positive(name, v)).ToList();
+                    workers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => OptionValues.Positive(name, v)).ToList();
                     break;
                 case "--lanes":
-                    lanes = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Positive(name, v)).ToList();
+                    lanes = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => OptionValues.Positive(name, v)).ToList();
                     break;
                 case "--chunks":
-                    chunks = Positive(name, value);
+                    chunks = OptionValues.Positive(name, value);
                     break;
                 case "--queries":
-                    queries = Positive(name, value);
+                    queries = OptionValues.Positive(name, value);
                     break;
                 case "--seed":
                     seed = int.TryParse(value, CultureInfo.InvariantCulture, out var s) ? s : throw new ArgumentException($"--seed: '{value}' is not a number.");
@@ -74,7 +67,4 @@ internal sealed record ScaleOutOptions(
 
         return new ScaleOutOptions(sizeMb, seed, workers, lanes, chunks, queries, output, cli);
     }
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number.");
 }
